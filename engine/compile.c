@@ -1,0 +1,442 @@
+/*
+** compile.c: spec model -> image sections: condition programs and rule tables.
+**
+** Conditions compile to short-circuit programs (image.h): emit(c, T, F)
+** writes code that continues at label T when c holds and at F otherwise;
+** <all> chains its children through fresh labels on truth, <any> on falsity,
+** <not> swaps T and F, and a leaf is one op jumping to T or F.  A program is
+** emit(root, T, F), then T: RET 1, F: RET 0.  Labels are placed after the code
+** that jumps to them, so every jump is forward and every program terminates.
+**
+** Rules are emitted in evaluation order (MDCs of <mdc-order>, their steps, the
+** ADRG rules in order of first use), and every result code is mapped once to
+** (status, mdc, adrg, drg, name) here, so grouping never builds a string.
+**
+** Warnings: DRG splits after a split that always fires, MDC steps after an
+** ADRG rule that always returns, and ADRG rules of the spec's own file that no
+** MDC tries.  Errors: undefined references, kind mismatches, oversize programs.
+*/
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "compiler.h"
+#include "spec.h"
+
+/* ---------------------------------------------------------------- programs */
+
+#define MAX_LABELS 4096
+
+typedef struct prog {
+	compiler *c;
+	img_op ops[8192];           /* the program being built */
+	uint32_t op_label[8192][2]; /* label of jt, jf per op */
+	uint32_t n;
+	uint32_t label_at[MAX_LABELS];
+	uint32_t nlabels;
+	int overflow;
+	const char *user;           /* rule being compiled (for messages) */
+} prog;
+
+static uint32_t new_label(prog *p)
+{
+	if (p->nlabels == MAX_LABELS) {
+		p->overflow = 1;
+		return 0;
+	}
+	p->label_at[p->nlabels] = UINT32_MAX;
+	return p->nlabels++;
+}
+
+static void place(prog *p, uint32_t label) { p->label_at[label] = p->n; }
+
+/* Appends op with symbolic jump labels t and f. */
+static void put(prog *p, img_op op, uint32_t t, uint32_t f)
+{
+	if (p->n == sizeof(p->ops) / sizeof(p->ops[0])) {
+		p->overflow = 1;
+		return;
+	}
+	p->op_label[p->n][0] = t;
+	p->op_label[p->n][1] = f;
+	p->ops[p->n++] = op;
+}
+
+static void emit(prog *p, const cond *k, uint32_t t, uint32_t f);
+
+/* Emits a leaf condition as one op. */
+static void emit_leaf(prog *p, const cond *k, uint32_t t, uint32_t f)
+{
+	compiler *c = p->c;
+	img_op op = {0};
+	enum code_kind kind = k->op >= C_MAIN_PX && k->op <= C_SEC_PX ? KIND_PX : KIND_DX;
+	switch (k->op) {
+	case C_TRUE: case C_FALSE:
+		op.code = OP_CONST, op.k = k->op == C_TRUE;
+		break;
+	case C_MAIN_DX: case C_ANY_DX: case C_SEC_DX:
+	case C_MAIN_PX: case C_ANY_PX: case C_SEC_PX: {
+		static const uint8_t code[] = {OP_MAIN_DX, OP_ANY_DX, OP_SEC_DX, OP_MAIN_PX,
+					       OP_ANY_PX, OP_SEC_PX};
+		op.code = code[k->op - C_MAIN_DX];
+		op.k = codes_set(c, k->ref, kind, k->pos, p->user);
+		break;
+	}
+	case C_HAS_DX: case C_HAS_PX:
+		op.code = OP_COUNT, op.a = k->op == C_HAS_PX, op.b = CMP_GT, op.k = 0;
+		break;
+	case C_COUNT:
+		op.code = OP_COUNT, op.a = k->field == CF_PX, op.b = (uint16_t)k->cmp;
+		op.k = (uint32_t)(int32_t)k->value;
+		break;
+	case C_CMP:
+		op.code = OP_CMP, op.a = (uint8_t)k->field, op.b = (uint16_t)k->cmp;
+		op.k = (uint32_t)(int32_t)k->value;
+		break;
+	case C_MISSING: case C_PRESENT:
+		op.code = OP_MISSING, op.a = (uint8_t)k->field;
+		if (k->op == C_PRESENT) {
+			uint32_t s = t;
+			t = f, f = s;
+		}
+		break;
+	case C_NONZERO:
+		op.code = OP_NONZERO, op.a = (uint8_t)k->field;
+		break;
+	case C_IN:
+		op.code = OP_SYM_IN, op.a = (uint8_t)k->field, op.k = codes_symbol_set(c, &k->values);
+		break;
+	case C_HAS_MCC: case C_HAS_CC: {
+		const char *map = k->op == C_HAS_MCC ? c->m->settings.mcc : c->m->settings.cc;
+		op.code = OP_HAS_CC;
+		op.k = codes_map(c, map, k->pos, NULL);
+		op.b = (uint16_t)codes_map(c, c->m->settings.cc_exclusion, k->pos, NULL);
+		break;
+	}
+	case C_SITES:
+		op.code = OP_SITES, op.k = codes_map(c, k->ref, k->pos, "map");
+		op.a = (uint8_t)(k->value > 255 ? 255 : k->value);
+		break;
+	default:
+		break;
+	}
+	put(p, op, t, f);
+}
+
+static void emit(prog *p, const cond *k, uint32_t t, uint32_t f)
+{
+	if (k->op == C_NOT) {
+		emit(p, k->kids.v[0], f, t);
+		return;
+	}
+	if (k->op != C_ALL && k->op != C_ANY) {
+		emit_leaf(p, k, t, f);
+		return;
+	}
+	for (size_t i = 0; i < k->kids.n; i++) {
+		if (i + 1 == k->kids.n) {
+			emit(p, k->kids.v[i], t, f);
+			break;
+		}
+		uint32_t next = new_label(p);
+		if (k->op == C_ALL)
+			emit(p, k->kids.v[i], next, f);
+		else
+			emit(p, k->kids.v[i], t, next);
+		place(p, next);
+	}
+}
+
+/* Compiles k into SEC_OP; returns its first op index, IMG_NONE when k is NULL
+** (always true).  user names the rule for messages. */
+static uint32_t program(compiler *c, const cond *k, const char *user)
+{
+	if (!k)
+		return IMG_NONE;
+	prog *p = drg_malloc(sizeof(*p));
+	if (!p) {
+		c->oom = 1;
+		return 0;
+	}
+	p->c = c, p->n = 0, p->nlabels = 0, p->overflow = 0, p->user = user;
+	uint32_t t = new_label(p), f = new_label(p);
+	emit(p, k, t, f);
+	place(p, t);
+	put(p, (img_op){OP_RET, 0, 0, 1, 0, 0}, 0, 0);
+	place(p, f);
+	put(p, (img_op){OP_RET, 0, 0, 0, 0, 0}, 0, 0);
+	uint32_t first = (uint32_t)(c->sec[SEC_OP].n / sizeof(img_op));
+	for (uint32_t i = 0; i < p->n && !p->overflow; i++) {
+		if (p->ops[i].code == OP_RET)
+			continue;
+		uint32_t jt = p->label_at[p->op_label[i][0]] - i;
+		uint32_t jf = p->label_at[p->op_label[i][1]] - i;
+		if (jt > UINT16_MAX || jf > UINT16_MAX)
+			p->overflow = 1;
+		p->ops[i].jt = (uint16_t)jt, p->ops[i].jf = (uint16_t)jf;
+	}
+	if (p->overflow)
+		diag_error(c->d, k->pos, NULL, "condition of '%s' is too large to compile", user);
+	else
+		buf_add(c, SEC_OP, p->ops, p->n * sizeof(img_op));
+	drg_free(p);
+	return first;
+}
+
+/* Does k always hold (a literal <true/>, or all of true leaves)? */
+static int always(const cond *k)
+{
+	if (!k || k->op == C_TRUE)
+		return 1;
+	if (k->op != C_ALL)
+		return 0;
+	for (size_t i = 0; i < k->kids.n; i++)
+		if (!always(k->kids.v[i]))
+			return 0;
+	return 1;
+}
+
+/* ---------------------------------------------------------------- results */
+
+/* Index of the result for (status, code): made once per distinct pair. */
+static uint32_t result(compiler *c, enum drg_status st, const char *code)
+{
+	char key[96], mdc[16];
+	snprintf(key, sizeof(key), "%d\t%s", (int)st, code);
+	uintptr_t have = (uintptr_t)strmap_get(&c->results, key);
+	if (have)
+		return (uint32_t)(have - 1);
+	char adrg[4] = {0};
+	memcpy(adrg, code, strlen(code) < 3 ? strlen(code) : 3);
+	snprintf(mdc, sizeof(mdc), "MDC%c", code[0]);
+	const char *name = strmap_get(&c->names, code);
+	img_result r = {(uint32_t)st, str_add(c, mdc), str_add(c, st == DRG_STATUS_QY ? "QY" : adrg),
+			str_add(c, code), str_add(c, name ? name : "")};
+	uint32_t idx = (uint32_t)(buf_add(c, SEC_RESULT, &r, sizeof(r)) / sizeof(r));
+	char *k = arena_strdup(&c->m->a, key);
+	if (!k || strmap_put(&c->results, k, (void *)(uintptr_t)(idx + 1)) < 0)
+		c->oom = 1;
+	return idx;
+}
+
+/* The fixed result of an outcome (ungroupable / invalid) from <outcomes>. */
+static uint32_t outcome(compiler *c, enum drg_status st, const m_outcome *o, const char *what)
+{
+	if (!o->set) {
+		diag_error(c->d, c->m->pos, NULL, "spec '%s' has no <outcome status=\"%s\">", c->m->id,
+			   what);
+		return 0;
+	}
+	img_result r = {(uint32_t)st, str_add(c, o->mdc), str_add(c, o->adrg), str_add(c, o->drg),
+			str_add(c, "")};
+	return (uint32_t)(buf_add(c, SEC_RESULT, &r, sizeof(r)) / sizeof(r));
+}
+
+/* ---------------------------------------------------------------- rules */
+
+/* Index of a spec file in SEC_FILE (added on first use). */
+static uint32_t file_index(compiler *c, const srcfile *f)
+{
+	spec_model *m = c->m;
+	for (size_t i = 0; i < m->files.n; i++)
+		if (m->files.v[i] == f)
+			return (uint32_t)i;
+	return 0;
+}
+
+static void emit_checks(compiler *c)
+{
+	for (size_t i = 0; i < c->m->checks.n; i++) {
+		m_check *k = c->m->checks.v[i];
+		img_check ck = {str_add(c, k->id), str_add(c, k->message), program(c, k->when, k->id),
+				file_index(c, k->pos.file), (uint32_t)k->pos.line};
+		buf_add(c, SEC_CHECK, &ck, sizeof(ck));
+	}
+}
+
+/* Emits the splits of rule a; warns about splits after one that always fires. */
+static void emit_splits(compiler *c, const m_adrg *a)
+{
+	const m_split *catch_all = NULL;
+	for (size_t i = 0; i < a->splits.n; i++) {
+		const m_split *s = a->splits.v[i];
+		if (catch_all)
+			diag_warn(c->d, s->pos, "code", "DRG split '%s' of ADRG rule '%s' is unreachable: "
+				  "the split at line %ld always fires", s->code, a->h.id, catch_all->pos.line);
+		img_split sp = {program(c, s->when, a->h.id), result(c, DRG_STATUS_OK, s->code),
+				str_add(c, s->label ? s->label : ""), file_index(c, s->pos.file),
+				(uint32_t)s->pos.line};
+		buf_add(c, SEC_SPLIT, &sp, sizeof(sp));
+		if (!catch_all && always(s->when))
+			catch_all = s;
+	}
+}
+
+/* Emits ADRG rule a (once) and returns its index. */
+static uint32_t emit_adrg(compiler *c, m_adrg *a, strmap *done)
+{
+	uintptr_t have = (uintptr_t)strmap_get(done, a->h.id);
+	if (have)
+		return (uint32_t)(have - 1);
+	uint32_t first_split = (uint32_t)(c->sec[SEC_SPLIT].n / sizeof(img_split));
+	uint32_t when = program(c, a->when, a->h.id);
+	emit_splits(c, a);
+	img_adrg r = {str_add(c, a->h.id), str_add(c, a->code), str_add(c, a->label ? a->label : ""),
+		      when, first_split, (uint32_t)a->splits.n,
+		      a->fallback_adrg ? result(c, DRG_STATUS_OK, a->code) : IMG_NONE,
+		      file_index(c, a->h.pos.file), (uint32_t)a->h.pos.line};
+	uint32_t idx = (uint32_t)(buf_add(c, SEC_ADRG, &r, sizeof(r)) / sizeof(r));
+	if (strmap_put(done, a->h.id, (void *)(uintptr_t)(idx + 1)) < 0)
+		c->oom = 1;
+	return idx;
+}
+
+/* Does rule a return a result whenever it is tried? */
+static int always_returns(const m_adrg *a)
+{
+	if (!always(a->when))
+		return 0;
+	if (a->fallback_adrg)
+		return 1;
+	for (size_t i = 0; i < a->splits.n; i++)
+		if (always(((m_split *)a->splits.v[i])->when))
+			return 1;
+	return 0;
+}
+
+/* Emits one step of an MDC; *shadow is set once a step always returns. */
+static void emit_step(compiler *c, const m_mdc *md, const m_step *st, strmap *done,
+		      const m_step **shadow)
+{
+	img_step s = {STEP_QY, 0, 0, file_index(c, st->pos.file), (uint32_t)st->pos.line};
+	if (*shadow)
+		diag_warn(c->d, st->pos, NULL, "this step of %s is unreachable: the rule tried at "
+			  "line %ld always returns", md->h.id, (*shadow)->pos.line);
+	if (st->adrg) {
+		m_adrg *a = strmap_get(&c->m->defs[D_ADRG], st->adrg);
+		if (!a) {
+			diag_error(c->d, st->pos, "adrg", "unknown ADRG rule '%s'", st->adrg);
+			return;
+		}
+		s.kind = STEP_ADRG;
+		s.arg = emit_adrg(c, a, done);
+		if (!*shadow && always_returns(a))
+			*shadow = st;
+	} else {
+		s.arg = program(c, st->when, st->qy_code);
+		s.result = result(c, DRG_STATUS_QY, st->qy_code);
+		if (!*shadow && always(st->when))
+			*shadow = st;
+	}
+	buf_add(c, SEC_STEP, &s, sizeof(s));
+}
+
+static void emit_mdcs(compiler *c)
+{
+	spec_model *m = c->m;
+	strmap done;
+	strmap_init(&done);
+	for (size_t i = 0; i < m->mdc_order.n; i++) {
+		m_mdc *md = strmap_get(&m->defs[D_MDC], m->mdc_order.v[i]);
+		if (!md) {
+			diag_error(c->d, m->mdc_order_pos, NULL, "<mdc-order> names '%s', which no <mdc> "
+				   "defines", (const char *)m->mdc_order.v[i]);
+			continue;
+		}
+		uint32_t enter = program(c, md->enter, md->h.id);
+		uint32_t first = (uint32_t)(c->sec[SEC_STEP].n / sizeof(img_step));
+		const m_step *shadow = NULL;
+		for (size_t j = 0; j < md->steps.n; j++)
+			emit_step(c, md, md->steps.v[j], &done, &shadow);
+		img_mdc r = {str_add(c, md->h.id), str_add(c, md->label ? md->label : ""), enter, first,
+			     (uint32_t)md->steps.n, file_index(c, md->h.pos.file),
+			     (uint32_t)md->h.pos.line};
+		buf_add(c, SEC_MDC, &r, sizeof(r));
+	}
+	strmap_free(&done);
+}
+
+/* Warns about ADRG rules of the spec's own file that no MDC tries. */
+static void warn_unused(compiler *c)
+{
+	strmap *adrgs = &c->m->defs[D_ADRG];
+	for (size_t i = 0; i < adrgs->cap; i++) {
+		m_adrg *a = adrgs->slots[i].value;
+		if (a && a->h.own && !a->h.used)
+			diag_warn(c->d, a->h.pos, "id", "ADRG rule '%s' is never tried by any MDC",
+				  a->h.id);
+	}
+}
+
+/* Loads the DRG names table named by the settings (optional). */
+static int load_names(compiler *c)
+{
+	const char *id = c->m->settings.drg_names;
+	m_table *t = id ? strmap_get(&c->m->defs[D_NAMES], id) : NULL;
+	if (!id)
+		return 0;
+	if (!t) {
+		diag_error(c->d, c->m->settings.pos, "drg-names", "unknown names table '%s'", id);
+		return -1;
+	}
+	/* the base chain, oldest first, then each table's entries and removals */
+	ptrvec chain = {0};
+	for (m_table *cur = t; cur;) {
+		if (ptrvec_push(&c->m->a, &chain, cur) < 0)
+			return -1;
+		if (chain.n > 64) {
+			diag_error(c->d, t->h.pos, "base", "names '%s': circular base chain", t->h.id);
+			return -1;
+		}
+		cur = !cur->base ? NULL : strcmp(cur->base, cur->h.id) == 0
+			? (m_table *)cur->h.prev : strmap_get(&c->m->defs[D_NAMES], cur->base);
+	}
+	for (size_t k = chain.n; k-- > 0;) {
+		m_table *x = chain.v[k];
+		for (size_t e = 0; e < x->entries.n; e++) {
+			m_entry *en = x->entries.v[e];
+			if (strmap_put(&c->names, en->code, (void *)en->text) < 0)
+				return -1;
+		}
+		for (size_t e = 0; e < x->removes.n; e++)
+			if (strmap_put(&c->names, x->removes.v[e], NULL) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* Fills the header scalars that do not depend on the layout. */
+static void fill_header(compiler *c, img_header *h)
+{
+	spec_model *m = c->m;
+	h->spec_id = str_add(c, m->id ? m->id : "");
+	h->mcc_map = m->settings.mcc ? codes_map(c, m->settings.mcc, m->settings.pos, "mcc") : IMG_NONE;
+	h->cc_map = m->settings.cc ? codes_map(c, m->settings.cc, m->settings.pos, "cc") : IMG_NONE;
+	h->cce_map = m->settings.cc_exclusion
+		? codes_map(c, m->settings.cc_exclusion, m->settings.pos, "cc-exclusion") : IMG_NONE;
+	h->ungroupable = outcome(c, DRG_STATUS_UNGROUPABLE, &m->ungroupable, "ungroupable");
+	h->invalid = outcome(c, DRG_STATUS_INVALID, &m->invalid, "invalid");
+	h->retry_min_px = m->retry.set ? (uint32_t)m->retry.min_procedures : 0;
+	h->flags = m->settings.empty_dx_is_code ? IMG_F_EMPTY_DX_IS_CODE : 0;
+}
+
+int compile_model(compiler *c, img_header *h)
+{
+	if (load_names(c) < 0 && !c->d->nerrors)
+		diag_at(c->d, DRG_DIAG_ERROR, "", 0, 0, "out of memory");
+	if (c->d->nerrors || codes_build(c) < 0)
+		return -1;
+	fill_header(c, h);
+	emit_checks(c);
+	emit_mdcs(c);
+	warn_unused(c);
+	codes_emit_symbols(c);
+	for (size_t i = 0; i < c->m->files.n; i++) {
+		uint32_t off = str_add(c, ((srcfile *)c->m->files.v[i])->path);
+		buf_add(c, SEC_FILE, &off, 4);
+	}
+	if (c->oom && !c->d->nerrors)
+		diag_at(c->d, DRG_DIAG_ERROR, "", 0, 0, "out of memory");
+	return c->d->nerrors ? -1 : 0;
+}

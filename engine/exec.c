@@ -1,0 +1,295 @@
+/*
+** exec.c: grouping one case with a compiled spec (our lvm.c).
+**
+** run() is the condition interpreter: one switch over the opcodes of ops.def,
+** each case a test on integers of the case (code ids, field values, symbol
+** ids) and the image (sorted sets, dense maps), then a forward jump.  Around it,
+** group_codes() walks the decision tables: validation checks, then MDCs in
+** order (entry condition, then each step: an ADRG rule with its ordered DRG
+** splits, or a QY check), first match wins, an MDC that yields nothing passes
+** on to the next.  Nothing here allocates, compares strings or touches a
+** regex; a trace is a fixed array in the scratch, written only on request.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "spec.h"
+
+/* What run() reads: the case's codes, possibly with a procedure view. */
+typedef struct ctx {
+	const img *im;
+	const drg_case *c;
+	const uint32_t *dx, *px;
+	uint32_t ndx, npx;
+} ctx;
+
+static int compare(int64_t v, unsigned cmp, int64_t k)
+{
+	switch (cmp) {
+	case CMP_LT: return v < k;
+	case CMP_LE: return v <= k;
+	case CMP_GT: return v > k;
+	case CMP_GE: return v >= k;
+	case CMP_EQ: return v == k;
+	default: return v != k;
+	}
+}
+
+static int any_in(const img *im, uint32_t set, const uint32_t *ids, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (img_in_set(im, set, ids[i]))
+			return 1;
+	return 0;
+}
+
+/* Some secondary diagnosis is in map k and not excluded: excluded means the
+** principal diagnosis's value in exclusion map `excl` equals its value. */
+static int has_cc(const ctx *x, uint32_t k, uint32_t excl)
+{
+	unsigned t = x->ndx ? img_map_value(x->im, excl, x->dx[0]) : 0;
+	for (uint32_t i = 1; i < x->ndx; i++) {
+		unsigned v = img_map_value(x->im, k, x->dx[i]);
+		if (v && v != t)
+			return 1;
+	}
+	return 0;
+}
+
+/* Number of distinct nonzero values of map k over all diagnoses. */
+static unsigned distinct_values(const ctx *x, uint32_t k)
+{
+	unsigned seen[DRG_MAX_CODES], n = 0;
+	for (uint32_t i = 0; i < x->ndx; i++) {
+		unsigned v = img_map_value(x->im, k, x->dx[i]), j;
+		for (j = 0; j < n && seen[j] != v; j++)
+			;
+		if (v && j == n)
+			seen[n++] = v;
+	}
+	return n;
+}
+
+/* Runs the condition program starting at op pc; IMG_NONE is always true. */
+static int run(const ctx *x, uint32_t pc)
+{
+	if (pc == IMG_NONE)
+		return 1;
+	const img *im = x->im;
+	const drg_case *c = x->c;
+	const img_op *o = im->op + pc;
+	for (;;) {
+		int r;
+		switch (o->code) { /* ORDER OP */
+		case OP_RET:
+			return (int)o->k;
+		case OP_CONST:
+			r = (int)o->k;
+			break;
+		case OP_MAIN_DX:
+			r = x->ndx && img_in_set(im, o->k, x->dx[0]);
+			break;
+		case OP_ANY_DX:
+			r = any_in(im, o->k, x->dx, x->ndx);
+			break;
+		case OP_SEC_DX:
+			r = x->ndx > 1 && any_in(im, o->k, x->dx + 1, x->ndx - 1);
+			break;
+		case OP_MAIN_PX:
+			r = x->npx && img_in_set(im, o->k, x->px[0]);
+			break;
+		case OP_ANY_PX:
+			r = any_in(im, o->k, x->px, x->npx);
+			break;
+		case OP_SEC_PX:
+			r = x->npx > 1 && any_in(im, o->k, x->px + 1, x->npx - 1);
+			break;
+		case OP_COUNT:
+			r = compare(o->a ? x->npx : x->ndx, o->b, (int32_t)o->k);
+			break;
+		case OP_CMP:
+			r = (c->present >> o->a & 1) && compare(c->num[o->a], o->b, (int32_t)o->k);
+			break;
+		case OP_MISSING:
+			r = !(c->present >> o->a & 1);
+			break;
+		case OP_NONZERO:
+			r = (c->present >> o->a & 1) && c->num[o->a] != 0;
+			break;
+		case OP_SYM_IN:
+			r = (c->present >> o->a & 1) && img_in_set(im, o->k, c->sym[o->a]);
+			break;
+		case OP_HAS_CC:
+			r = has_cc(x, o->k, o->b);
+			break;
+		case OP_SITES:
+			r = distinct_values(x, o->k) >= o->a;
+			break;
+		default:
+			return 0;   /* unreachable: img_open() rejects unknown opcodes */
+		}
+		o += r ? o->jt : o->jf;
+	}
+}
+
+/* ---------------------------------------------------------------- tables */
+
+static void ev(drg_scratch *s, int on, enum trace_kind kind, int ok, uint32_t idx, unsigned aux)
+{
+	if (!on)
+		return;
+	if (s->ntrace == CASE_MAX_TRACE) {
+		s->truncated = 1;
+		return;
+	}
+	s->trace[s->ntrace++] = (trace_ev){(uint8_t)kind, (uint8_t)ok, (uint16_t)aux, idx};
+}
+
+/* Tries ADRG rule a: its condition, then its splits in order.  Returns a result
+** index, or IMG_NONE to continue with the next step. */
+static uint32_t try_adrg(const ctx *x, drg_scratch *s, int tr, uint32_t a)
+{
+	const img_adrg *r = &x->im->adrg[a];
+	int ok = run(x, r->when);
+	ev(s, tr, EV_ADRG, ok, a, 0);
+	if (!ok)
+		return IMG_NONE;
+	for (uint32_t i = r->split; i < r->split + r->nsplit; i++) {
+		ok = run(x, x->im->split[i].when);
+		ev(s, tr, EV_SPLIT, ok, i, 0);
+		if (ok)
+			return x->im->split[i].result;
+	}
+	ev(s, tr, EV_FALLBACK, r->fallback != IMG_NONE, a, 0);
+	return r->fallback;
+}
+
+/* The MDC walk: first MDC, then step, that yields a result; IMG_NONE if none. */
+static uint32_t group_codes(const ctx *x, drg_scratch *s, int tr)
+{
+	const img *im = x->im;
+	for (uint32_t m = 0; m < IMG_COUNT(im, SEC_MDC); m++) {
+		const img_mdc *md = &im->mdc[m];
+		int in = run(x, md->enter);
+		ev(s, tr, EV_MDC, in, m, 0);
+		if (!in)
+			continue;
+		for (uint32_t i = md->step; i < md->step + md->nstep; i++) {
+			const img_step *st = &im->step[i];
+			uint32_t res;
+			if (st->kind == STEP_ADRG)
+				res = try_adrg(x, s, tr, st->arg);
+			else {
+				int q = run(x, st->arg);
+				ev(s, tr, EV_QY, q, i, 0);
+				res = q ? st->result : IMG_NONE;
+			}
+			if (res != IMG_NONE)
+				return res;
+		}
+	}
+	ev(s, tr, EV_NO_MDC, 0, 0, 0);
+	return IMG_NONE;
+}
+
+/* Formats a check message, substituting {field} with the case's text. */
+static void format_reason(drg_scratch *s, const char *msg)
+{
+	size_t n = 0;
+	for (const char *p = msg; *p && n + 1 < sizeof(s->reason);) {
+		const char *close = *p == '{' ? strchr(p, '}') : NULL;
+		int f = -1;
+		for (int i = 0; close && i < DRG_F_COUNT; i++)
+			if ((size_t)(close - p - 1) == strlen(drg_field_names[i]) &&
+			    memcmp(p + 1, drg_field_names[i], (size_t)(close - p - 1)) == 0)
+				f = i;
+		if (f < 0) {
+			s->reason[n++] = *p++;
+			continue;
+		}
+		int w = snprintf(s->reason + n, sizeof(s->reason) - n, "%.*s",
+				 (int)s->c.text[f].len, s->c.text[f].ptr ? s->c.text[f].ptr : "");
+		n += w > 0 ? (size_t)w : 0;
+		if (n >= sizeof(s->reason))
+			n = sizeof(s->reason) - 1;
+		p = close + 1;
+	}
+	s->reason[n] = '\0';
+}
+
+/* Input problems and validation checks; returns 0 when the case may be grouped. */
+static int validate(const ctx *x, drg_scratch *s, int tr)
+{
+	const drg_case *c = x->c;
+	const img *im = x->im;
+	if (c->malformed) {
+		int f = __builtin_ctz(c->malformed);
+		snprintf(s->reason, sizeof(s->reason), "%s: not a number: '%.*s'", drg_field_names[f],
+			 (int)c->text[f].len, c->text[f].ptr);
+		ev(s, tr, EV_FIELD, 0, (uint32_t)f, 0);
+		return -1;
+	}
+	if (c->too_many) {
+		snprintf(s->reason, sizeof(s->reason), "more than %d diagnoses or procedures",
+			 DRG_MAX_CODES);
+		ev(s, tr, EV_TOO_MANY, 0, 0, 0);
+		return -1;
+	}
+	for (uint32_t i = 0; i < IMG_COUNT(im, SEC_CHECK); i++) {
+		int failed = run(x, im->check[i].when);
+		ev(s, tr, EV_CHECK, !failed, i, 0);
+		if (failed) {
+			format_reason(s, im->str + im->check[i].message);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Fills out from result index r. */
+static void set_result(drg_result *out, const img *im, uint32_t r, const char *reason)
+{
+	const img_result *res = &im->result[r];
+	out->status = (enum drg_status)res->status;
+	out->mdc = im->str + res->mdc;
+	out->adrg = im->str + res->adrg;
+	out->drg = im->str + res->drg;
+	out->name = im->str + res->name;
+	out->reason = reason;
+}
+
+int drg_group(drg_result *out, const drg_spec *spec, drg_scratch *s, unsigned flags)
+{
+	if (!out || !spec || !s || s->spec != spec)
+		return DRG_EINVAL;
+	const img *im = &spec->im;
+	const drg_case *c = &s->c;
+	int tr = (flags & DRG_TRACE) != 0;
+	ctx x = {im, c, c->dx, c->px, c->ndx, c->npx};
+	s->traced = tr;
+	s->ntrace = 0;
+	s->truncated = 0;
+	if (validate(&x, s, tr) < 0) {
+		set_result(out, im, im->h->invalid, s->reason);
+		s->last = *out;
+		return DRG_OK;
+	}
+	uint32_t r = group_codes(&x, s, tr);
+	/* retry: regroup with each later procedure alone, first result wins */
+	for (uint32_t i = 1; r == IMG_NONE && im->h->retry_min_px && c->npx >= im->h->retry_min_px &&
+			     i < c->npx; i++) {
+		ev(s, tr, EV_RETRY, 0, 0, i);
+		x.px = c->px + i;
+		x.npx = 1;
+		r = group_codes(&x, s, tr);
+	}
+	set_result(out, im, r == IMG_NONE ? im->h->ungroupable : r, "");
+	s->last = *out;
+	return DRG_OK;
+}
+
+const char *drg_status_name(enum drg_status st)
+{
+	static const char *const names[] = {"ok", "qy", "ungroupable", "invalid"};
+	return (unsigned)st < 4 ? names[st] : "?";
+}

@@ -1,0 +1,157 @@
+/*
+** explain.c: a readable account of one traced grouping (drg_explain()).
+**
+** Replays the trace events recorded in the scratch: every validation check,
+** every MDC tried (entered or not), every ADRG rule and DRG split tried with the
+** spec file and line that defines it, and for the CC/MCC splits the status of
+** each secondary diagnosis.  Runs after grouping, never on the hot path.
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "spec.h"
+
+typedef struct out {
+	char *buf;
+	size_t size, len;
+} out;
+
+static void say(out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *dst = o->len < o->size ? o->buf + o->len : NULL;
+	int n = vsnprintf(dst, dst ? o->size - o->len : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->len += (size_t)n;
+}
+
+static const char *S(const img *im, uint32_t off) { return im->str + off; }
+
+static const char *where(const img *im, uint32_t file, uint32_t line, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s:%u", S(im, im->file[file]), line);
+	return buf;
+}
+
+/* The case as read: fields, then codes with their names. */
+static void say_case(out *o, const drg_case *c)
+{
+	const img *im = &c->spec->im;
+	say(o, "  input:");
+	for (int f = 0; f < DRG_F_COUNT; f++)
+		if (c->text[f].len)
+			say(o, " %s=%.*s", drg_field_names[f], (int)c->text[f].len, c->text[f].ptr);
+	say(o, "\n");
+	for (uint32_t i = 0; i < c->ndx; i++)
+		say(o, "  dx %u: %.*s %s\n", i + 1, (int)c->dx_text[i].len, c->dx_text[i].ptr,
+		    c->dx[i] == IMG_NONE ? "(unknown code)" : S(im, im->dx_name[c->dx[i]]));
+	for (uint32_t i = 0; i < c->npx; i++)
+		say(o, "  px %u: %.*s %s\n", i + 1, (int)c->px_text[i].len, c->px_text[i].ptr,
+		    c->px[i] == IMG_NONE ? "(unknown code)" : S(im, im->px_name[c->px[i]]));
+}
+
+/* CC/MCC status of every secondary diagnosis (what the CC splits tested). */
+static void say_cc(out *o, const drg_case *c)
+{
+	const img *im = &c->spec->im;
+	const img_header *h = im->h;
+	if (h->mcc_map == IMG_NONE || h->cc_map == IMG_NONE || h->cce_map == IMG_NONE || c->ndx < 2)
+		return;
+	unsigned t = img_map_value(im, h->cce_map, c->dx[0]);
+	say(o, "      principal dx exclusion table: %u\n", t);
+	for (uint32_t i = 1; i < c->ndx; i++) {
+		unsigned m = img_map_value(im, h->mcc_map, c->dx[i]);
+		unsigned k = img_map_value(im, h->cc_map, c->dx[i]);
+		unsigned v = m ? m : k;
+		if (!v)
+			continue;
+		say(o, "      %.*s is %s (table %u)%s\n", (int)c->dx_text[i].len, c->dx_text[i].ptr,
+		    m ? "MCC" : "CC", v, v == t ? ": excluded by the principal dx" : "");
+	}
+}
+
+static void say_event(out *o, const drg_scratch *s, const trace_ev *e, int *cc_done)
+{
+	const img *im = &s->spec->im;
+	char w[512];
+	switch ((enum trace_kind)e->kind) {
+	case EV_FIELD:
+		say(o, "  invalid: field %s is not a number\n", drg_field_names[e->idx]);
+		break;
+	case EV_TOO_MANY:
+		say(o, "  invalid: more than %d codes\n", DRG_MAX_CODES);
+		break;
+	case EV_CHECK: {
+		const img_check *k = &im->check[e->idx];
+		say(o, "  check %s (%s): %s\n", S(im, k->id), where(im, k->file, k->line, w, sizeof(w)),
+		    e->ok ? "passed" : "FAILED");
+		break;
+	}
+	case EV_MDC: {
+		const img_mdc *m = &im->mdc[e->idx];
+		say(o, "  %s (%s): %s\n", S(im, m->code), where(im, m->file, m->line, w, sizeof(w)),
+		    e->ok ? "entered" : "not entered");
+		break;
+	}
+	case EV_ADRG: {
+		const img_adrg *a = &im->adrg[e->idx];
+		say(o, "    ADRG rule %s (%s): %s\n", S(im, a->id),
+		    where(im, a->file, a->line, w, sizeof(w)), e->ok ? "matches" : "no");
+		break;
+	}
+	case EV_SPLIT: {
+		const img_split *sp = &im->split[e->idx];
+		say(o, "      DRG %s (%s): %s\n", S(im, im->result[sp->result].drg),
+		    where(im, sp->file, sp->line, w, sizeof(w)), e->ok ? "fires" : "no");
+		if (!*cc_done) {
+			say_cc(o, &s->c);
+			*cc_done = 1;
+		}
+		break;
+	}
+	case EV_FALLBACK:
+		say(o, "      no DRG split fired: %s\n",
+		    e->ok ? "the ADRG code is the result" : "continue with the next rule");
+		break;
+	case EV_QY: {
+		const img_step *st = &im->step[e->idx];
+		say(o, "    QY check %s (%s): %s\n", S(im, im->result[st->result].drg),
+		    where(im, st->file, st->line, w, sizeof(w)), e->ok ? "fires" : "no");
+		break;
+	}
+	case EV_NO_MDC:
+		say(o, "  no MDC produced a result\n");
+		break;
+	case EV_RETRY:
+		say(o, "  retry with procedure %u alone\n", e->aux + 1u);
+		break;
+	}
+}
+
+size_t drg_explain(char *buf, size_t size, const drg_spec *spec, const drg_scratch *s)
+{
+	out o = {buf, size, 0};
+	int cc_done = 0;
+	if (size)
+		buf[0] = '\0';
+	if (!spec || !s || s->spec != spec)
+		return 0;
+	say(&o, "  spec: %s (sha256 %.12s)\n", drg_spec_id(spec), drg_spec_hash(spec));
+	say_case(&o, &s->c);
+	if (!s->traced)
+		say(&o, "  (grouped without DRG_TRACE: no steps recorded)\n");
+	for (uint32_t i = 0; i < s->ntrace; i++)
+		say_event(&o, s, &s->trace[i], &cc_done);
+	if (s->truncated)
+		say(&o, "  (trace truncated after %d steps)\n", CASE_MAX_TRACE);
+	const drg_result *r = &s->last;
+	say(&o, "  result: %s mdc=%s adrg=%s drg=%s %s%s%s\n", drg_status_name(r->status), r->mdc,
+	    r->adrg, r->drg, r->name, r->reason && r->reason[0] ? " reason: " : "",
+	    r->reason ? r->reason : "");
+	return o.len;
+}

@@ -1,0 +1,235 @@
+/*
+** image.h: the compiled spec image, one contiguous block of 32-bit words.
+**
+** IMAGE LAYOUT
+**
+**   img_header | section 0 | section 1 | ... | section SEC_COUNT-1
+**
+** The header starts with the magic "DRGSPEC\n", the format version
+** (IMG_FORMAT), a byte-order mark (0x01020304 as written by the host: an image
+** is only loaded by a host of the same byte order), the total size, the
+** SHA-256 of the spec's source files, a few scalars and the section table: for
+** each section its byte offset (8-aligned) and its element count.  Nothing in
+** the image is a pointer: every reference is an index into a section or a byte
+** offset into SEC_STR, so the block can be written to a file as it is and
+** mapped back without any fix-up.  img_validate() checks every index and
+** offset once at load time, so the evaluator can trust them.
+**
+** Codes.  Diagnosis (dx) and procedure (px) codes are interned to dense ids,
+** 0..n-1 in byte order of the code text.  SEC_*_CODE/NAME give the text of each
+** id; SEC_*_HASH is an open-addressing table (power-of-two slots holding id+1,
+** 0 empty, linear probing, drg_hash()) used to look codes up when a case is
+** read.  A code the spec does not know gets IMG_NONE and matches nothing.
+** Symbols are the few texts that rules compare other fields with (sex,
+** department and discharge codes); they are interned the same way.
+**
+** Sets and maps.  A code set is a sorted run of ids in SEC_SETDATA (membership
+** by binary search); symbol sets use the same sections.  A code map (MCC/CC
+** exclusion tables, trauma sites) is a dense u16 per code of its kind in
+** SEC_MAPDATA, 0 meaning "not in the map".
+**
+** Conditions are programs of fixed-size ops (img_op, ops.def) in SEC_OP,
+** evaluated like classic BPF: each op tests one thing and continues at
+** op+jt when true, op+jf when false (both forward); OP_RET ends the program
+** with its k (1 true, 0 false).  A condition is referenced by the index of its
+** first op; IMG_NONE stands for "always true".
+**
+** Rules.  Validation checks, MDCs with their ordered steps (try an ADRG rule,
+** or a QY check), ADRG rules with their ordered DRG splits, and the results
+** (status, mdc, adrg, drg, name) that splits and fallbacks return are tables of
+** u32 records.  Every rule records its source file (index into SEC_FILE) and
+** line, so a trace can say which line of the spec decided.
+*/
+#ifndef DRG_IMAGE_H
+#define DRG_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define IMG_MAGIC "DRGSPEC\n"
+#define IMG_FORMAT 1u
+#define IMG_ENDIAN 0x01020304u
+#define IMG_NONE 0xFFFFFFFFu
+
+enum img_sec {
+	SEC_STR,        /* char: NUL-terminated UTF-8 strings */
+	SEC_DX_CODE,    /* u32 per dx id: string offset of the code */
+	SEC_DX_NAME,    /* u32 per dx id: string offset of the name */
+	SEC_DX_HASH,    /* u32 slots: dx id + 1, or 0 */
+	SEC_PX_CODE,
+	SEC_PX_NAME,
+	SEC_PX_HASH,
+	SEC_SYM,        /* u32 per symbol id: string offset */
+	SEC_SYM_HASH,
+	SEC_SET,        /* img_set */
+	SEC_SETDATA,    /* u32 ids, sorted within each set */
+	SEC_MAP,        /* img_map */
+	SEC_MAPDATA,    /* u16 values */
+	SEC_LABEL,      /* u32 string offsets (code map value labels) */
+	SEC_OP,         /* img_op */
+	SEC_CHECK,      /* img_check */
+	SEC_MDC,        /* img_mdc, in evaluation order */
+	SEC_STEP,       /* img_step */
+	SEC_ADRG,       /* img_adrg */
+	SEC_SPLIT,      /* img_split */
+	SEC_RESULT,     /* img_result */
+	SEC_FILE,       /* u32 string offsets: spec file paths */
+	SEC_COUNT
+};
+
+typedef struct img_section {
+	uint32_t off;       /* byte offset from the image start, 8-aligned */
+	uint32_t count;     /* elements */
+} img_section;
+
+#define IMG_F_EMPTY_DX_IS_CODE 1u   /* an empty dx text is one unknown code */
+
+typedef struct img_header {
+	char magic[8];
+	uint32_t format;
+	uint32_t endian;
+	uint32_t size;              /* bytes, header included */
+	uint32_t flags;             /* IMG_F_* */
+	uint8_t hash[32];           /* SHA-256 of the spec source files */
+	uint32_t spec_id;           /* string offset */
+	uint32_t mcc_map, cc_map, cce_map;   /* map indexes, or IMG_NONE */
+	uint32_t ungroupable;       /* result index */
+	uint32_t invalid;           /* result index */
+	uint32_t retry_min_px;      /* 0: no retry */
+	uint32_t reserved;
+	img_section sec[SEC_COUNT];
+} img_header;
+
+typedef struct img_set {
+	uint32_t off;               /* index into SEC_SETDATA */
+	uint32_t n;
+} img_set;
+
+enum img_map_kind { MAP_DX, MAP_PX };
+
+typedef struct img_map {
+	uint32_t kind;              /* MAP_DX or MAP_PX */
+	uint32_t off;               /* index into SEC_MAPDATA: one u16 per code */
+	uint32_t nlabels;
+	uint32_t labels;            /* index into SEC_LABEL: label of value v at v-1 */
+} img_map;
+
+/* One instruction of a condition program (see ops.def for the opcodes). */
+typedef struct img_op {
+	uint8_t code;       /* OP_* */
+	uint8_t a;          /* field, or 0/1 for dx/px */
+	uint16_t b;         /* comparison, or a second map */
+	uint32_t k;         /* set or map index, or an immediate */
+	uint16_t jt, jf;    /* forward jumps (in ops) when true / false */
+} img_op;
+
+enum img_op_code {
+#define OP(name, doc) OP_##name,
+#include "ops.def"
+#undef OP
+	OP__COUNT
+};
+
+typedef struct img_check {
+	uint32_t id, message;       /* strings */
+	uint32_t when;              /* op index: the check FAILS when it holds */
+	uint32_t file, line;
+} img_check;
+
+typedef struct img_mdc {
+	uint32_t code, label;       /* strings */
+	uint32_t enter;             /* op index */
+	uint32_t step, nstep;       /* SEC_STEP run */
+	uint32_t file, line;
+} img_mdc;
+
+enum img_step_kind { STEP_ADRG, STEP_QY };
+
+typedef struct img_step {
+	uint32_t kind;              /* STEP_ADRG or STEP_QY */
+	uint32_t arg;               /* STEP_ADRG: adrg index; STEP_QY: op index */
+	uint32_t result;            /* STEP_QY: result index */
+	uint32_t file, line;
+} img_step;
+
+typedef struct img_adrg {
+	uint32_t id, code, label;   /* strings */
+	uint32_t when;              /* op index */
+	uint32_t split, nsplit;     /* SEC_SPLIT run */
+	uint32_t fallback;          /* result index when no split fires, or IMG_NONE */
+	uint32_t file, line;
+} img_adrg;
+
+typedef struct img_split {
+	uint32_t when;              /* op index, or IMG_NONE: always */
+	uint32_t result;            /* result index */
+	uint32_t label;             /* string */
+	uint32_t file, line;
+} img_split;
+
+typedef struct img_result {
+	uint32_t status;            /* enum drg_status */
+	uint32_t mdc, adrg, drg, name;   /* strings */
+} img_result;
+
+/* A loaded or freshly compiled image with its sections resolved. */
+typedef struct img {
+	const unsigned char *base;
+	size_t size;
+	const img_header *h;
+	const char *str;
+	const uint32_t *dx_code, *dx_name, *dx_hash;
+	const uint32_t *px_code, *px_name, *px_hash;
+	const uint32_t *sym, *sym_hash;
+	const img_set *set;
+	const uint32_t *setdata;
+	const img_map *map;
+	const uint16_t *mapdata;
+	const uint32_t *label;
+	const img_op *op;
+	const img_check *check;
+	const img_mdc *mdc;
+	const img_step *step;
+	const img_adrg *adrg;
+	const img_split *split;
+	const img_result *result;
+	const uint32_t *file;
+} img;
+
+/* Size in bytes of one element of each section.  ORDER SEC */
+extern const size_t img_sec_elem[SEC_COUNT];
+
+/* Checks the whole block and fills im.  0, or DRG_EIMAGE with a reason. */
+int img_open(img *im, const void *base, size_t size, const char **why);
+
+/* Number of elements of section s. */
+#define IMG_COUNT(im, s) ((im)->h->sec[s].count)
+
+/* The id of a code or symbol in one of the hash tables, or IMG_NONE. */
+uint32_t img_lookup(const img *im, enum img_sec hash_sec, const char *s, size_t n);
+
+/* Is id in set k?  (binary search over the sorted run) */
+static inline int img_in_set(const img *im, uint32_t k, uint32_t id)
+{
+	const img_set *st = &im->set[k];
+	const uint32_t *v = im->setdata + st->off;
+	uint32_t lo = 0, hi = st->n;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (v[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < st->n && v[lo] == id;
+}
+
+/* Value of code id in map k (0: not in the map; unknown ids give 0). */
+static inline unsigned img_map_value(const img *im, uint32_t k, uint32_t id)
+{
+	const img_map *m = &im->map[k];
+	uint32_t n = m->kind == MAP_DX ? IMG_COUNT(im, SEC_DX_CODE) : IMG_COUNT(im, SEC_PX_CODE);
+	return id < n ? im->mapdata[m->off + id] : 0;
+}
+
+#endif

@@ -1,0 +1,74 @@
+/*
+** spec.h: the drg_spec object (a validated image, owned or mapped) and the
+** per-thread scratch with its case and trace.  Shared by spec.c, case.c,
+** exec.c and explain.c; nothing here is public.
+*/
+#ifndef DRG_SPEC_H
+#define DRG_SPEC_H
+
+#include "compiler.h"
+#include "drg/drg.h"
+#include "image.h"
+
+struct drg_spec {
+	img im;
+	void *owned;          /* heap block (compiled here), or NULL */
+	size_t mapped;        /* bytes mapped (loaded from a file), or 0 */
+	char hash_hex[65];
+};
+
+#define CASE_MAX_TRACE 4096
+
+struct drg_case {
+	const drg_spec *spec;
+	uint32_t dx[DRG_MAX_CODES], px[DRG_MAX_CODES];   /* code ids, IMG_NONE unknown */
+	drg_text dx_text[DRG_MAX_CODES], px_text[DRG_MAX_CODES];
+	uint32_t ndx, npx;
+	int64_t num[DRG_F_COUNT];        /* numeric fields (total_cost in fen) */
+	uint32_t sym[DRG_F_COUNT];       /* symbol fields: symbol id or IMG_NONE */
+	drg_text text[DRG_F_COUNT];      /* as given (for messages and explain) */
+	uint32_t present;                /* bit per field: has a value */
+	uint32_t malformed;              /* bit per field: value did not parse */
+	int too_many;                    /* more than DRG_MAX_CODES codes given */
+};
+
+/* Trace events recorded by drg_group() with DRG_TRACE. */
+enum trace_kind {
+	EV_FIELD,      /* idx: field that did not parse */
+	EV_TOO_MANY,   /* too many codes */
+	EV_CHECK,      /* idx: check; ok: 1 passed, 0 failed */
+	EV_MDC,        /* idx: mdc; ok: entered */
+	EV_ADRG,       /* idx: adrg rule; ok: condition held */
+	EV_SPLIT,      /* idx: split; ok: fired */
+	EV_FALLBACK,   /* idx: adrg rule; ok: 1 returned its ADRG code, 0 continued */
+	EV_QY,         /* idx: step; ok: fired */
+	EV_NO_MDC,     /* nothing matched */
+	EV_RETRY       /* aux: the procedure tried alone */
+};
+
+typedef struct trace_ev {
+	uint8_t kind;
+	uint8_t ok;
+	uint16_t aux;
+	uint32_t idx;
+} trace_ev;
+
+struct drg_scratch {
+	const drg_spec *spec;
+	drg_case c;
+	int traced;                      /* last drg_group() recorded a trace */
+	uint32_t ntrace;
+	int truncated;
+	trace_ev trace[CASE_MAX_TRACE];
+	drg_result last;
+	char reason[512];                /* formatted check message */
+};
+
+/* compile.c: fills the image sections of c from its model and the header
+** scalars of h.  0, or -1 after reporting. */
+int compile_model(compiler *c, img_header *h);
+
+/* Field names as in the canonical CSV. */
+extern const char *const drg_field_names[DRG_F_COUNT];
+
+#endif

@@ -1,0 +1,266 @@
+/*
+** main.c: the `drg` command line tool over the engine's public API.
+**
+**   drg specs                       list the spec ids found in the spec directory
+**   drg compile --spec S -o FILE    compile a spec to an image file (prints diagnostics)
+**   drg group --spec S [--in F] [--out F]     group a case CSV (stdin/stdout by default)
+**   drg explain --spec S [--in F] [--id ID]   explain the grouping of cases
+**
+** S is a spec id (looked up in the spec directory), an XML spec file or a
+** compiled image.  The spec directory is --spec-dir, else $DRG_SPEC_DIR, else
+** grouper-specs/ next to the executable's parent directory, else the source
+** tree's grouper-specs/.  Exit status: 0 success, 1 usage or spec errors,
+** 2 input/output errors, 3 some records could not be read (their rows say why).
+*/
+#include <errno.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caseio.h"
+#include "drg/drg.h"
+
+#ifndef DRG_SOURCE_SPEC_DIR
+#define DRG_SOURCE_SPEC_DIR "grouper-specs"
+#endif
+
+typedef struct opts {
+	const char *spec, *spec_dir, *in, *out, *id;
+	int quiet;
+} opts;
+
+static void usage(FILE *f)
+{
+	fputs("usage: drg specs [--spec-dir DIR]\n"
+	      "       drg compile --spec ID|FILE.xml -o IMAGE [--spec-dir DIR] [--quiet]\n"
+	      "       drg group --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--out RESULTS.csv]\n"
+	      "       drg explain --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--id CASE-ID]\n"
+	      "       drg --version\n", f);
+}
+
+/* Parses --name value options after the command word. 0, or -1 (reported). */
+static int parse_opts(int argc, char **argv, opts *o)
+{
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char **dst = !strcmp(a, "--spec") ? &o->spec
+			: !strcmp(a, "--spec-dir") ? &o->spec_dir
+			: !strcmp(a, "--in") ? &o->in
+			: (!strcmp(a, "--out") || !strcmp(a, "-o")) ? &o->out
+			: !strcmp(a, "--id") ? &o->id : NULL;
+		if (!strcmp(a, "--quiet")) {
+			o->quiet = 1;
+			continue;
+		}
+		if (!dst || i + 1 == argc) {
+			fprintf(stderr, "drg: %s '%s'\n", dst ? "missing value after" : "unknown option", a);
+			return -1;
+		}
+		*dst = argv[++i];
+	}
+	return 0;
+}
+
+/* The spec directory (see the file comment); written into buf. */
+static const char *spec_dir(const opts *o, char *buf, size_t size)
+{
+	if (o->spec_dir)
+		return o->spec_dir;
+	const char *env = getenv("DRG_SPEC_DIR");
+	if (env && *env)
+		return env;
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		const char *tries[] = {"/../grouper-specs", "/../share/drg/grouper-specs"};
+		for (int i = 0; i < 2; i++) {
+			if ((size_t)snprintf(buf, size, "%.*s%s", (int)(size - 64), exe, tries[i]) < size &&
+			    access(buf, R_OK) == 0)
+				return buf;
+		}
+	}
+	return DRG_SOURCE_SPEC_DIR;
+}
+
+/* Prints one compiler diagnostic to stderr (warnings unless quiet). */
+static void print_diag(const drg_diag *d, void *payload)
+{
+	const opts *o = payload;
+	char line[2048];
+	if (d->severity == DRG_DIAG_WARNING && o->quiet)
+		return;
+	drg_diag_format(line, sizeof(line), d);
+	fprintf(stderr, "%s\n", line);
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+/* Opens the spec named by o->spec: an image file, an XML file or an id. */
+static int open_spec(drg_spec **out, opts *o)
+{
+	char dirbuf[PATH_MAX], path[PATH_MAX];
+	if (!o->spec) {
+		fprintf(stderr, "drg: --spec is required (try 'drg specs')\n");
+		return 1;
+	}
+	if (!has_suffix(o->spec, ".xml") && access(o->spec, R_OK) == 0) {
+		int rc = drg_spec_load(out, o->spec);
+		if (rc != DRG_OK)
+			fprintf(stderr, "drg: %s: %s\n", o->spec, drg_strerror(rc));
+		return rc == DRG_OK ? 0 : 1;
+	}
+	if (has_suffix(o->spec, ".xml"))
+		snprintf(path, sizeof(path), "%s", o->spec);
+	else
+		snprintf(path, sizeof(path), "%s/%s.xml", spec_dir(o, dirbuf, sizeof(dirbuf)), o->spec);
+	if (access(path, R_OK) != 0) {
+		fprintf(stderr, "drg: no spec '%s' (%s: %s); try 'drg specs'\n", o->spec, path,
+			strerror(errno));
+		return 1;
+	}
+	int quiet = o->quiet;
+	o->quiet = 1;   /* grouping: errors only; `drg compile` shows warnings */
+	int rc = drg_spec_compile(out, path, print_diag, o);
+	o->quiet = quiet;
+	if (rc != DRG_OK)
+		fprintf(stderr, "drg: %s: %s\n", path, drg_strerror(rc));
+	return rc == DRG_OK ? 0 : 1;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmd_specs(opts *o)
+{
+	char dirbuf[PATH_MAX];
+	const char *dir = spec_dir(o, dirbuf, sizeof(dirbuf));
+	DIR *d = opendir(dir);
+	char *names[512];
+	size_t n = 0;
+	struct dirent *e;
+	if (!d) {
+		fprintf(stderr, "drg: cannot open spec directory %s: %s\n", dir, strerror(errno));
+		return 2;
+	}
+	while ((e = readdir(d)) != NULL && n < 512)
+		if (has_suffix(e->d_name, ".xml") && e->d_name[0] != '.')
+			names[n++] = strndup(e->d_name, strlen(e->d_name) - 4);
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < n; i++) {
+		printf("%s\n", names[i]);
+		free(names[i]);
+	}
+	return 0;
+}
+
+static int cmd_compile(opts *o)
+{
+	char dirbuf[PATH_MAX], path[PATH_MAX];
+	drg_spec *spec = NULL;
+	if (!o->spec || !o->out) {
+		fprintf(stderr, "drg compile: --spec and -o are required\n");
+		return 1;
+	}
+	if (has_suffix(o->spec, ".xml"))
+		snprintf(path, sizeof(path), "%s", o->spec);
+	else
+		snprintf(path, sizeof(path), "%s/%s.xml", spec_dir(o, dirbuf, sizeof(dirbuf)), o->spec);
+	int rc = drg_spec_compile(&spec, path, print_diag, o);
+	if (rc != DRG_OK) {
+		fprintf(stderr, "drg: %s: %s\n", path, drg_strerror(rc));
+		return 1;
+	}
+	rc = drg_spec_save(spec, o->out);
+	if (rc == DRG_OK && !o->quiet)
+		fprintf(stderr, "drg: compiled %s (%s) to %s: %zu bytes, sha256 %s\n",
+			drg_spec_id(spec), path, o->out, drg_spec_image_size(spec), drg_spec_hash(spec));
+	else if (rc != DRG_OK)
+		fprintf(stderr, "drg: %s: %s\n", o->out, drg_strerror(rc));
+	drg_spec_free(spec);
+	return rc == DRG_OK ? 0 : 2;
+}
+
+/* Opens --in / --out (or stdin / stdout). */
+static int open_io(const opts *o, FILE **in, FILE **out)
+{
+	*in = o->in && strcmp(o->in, "-") ? fopen(o->in, "rb") : stdin;
+	if (!*in) {
+		fprintf(stderr, "drg: %s: %s\n", o->in, strerror(errno));
+		return 2;
+	}
+	*out = o->out && strcmp(o->out, "-") ? fopen(o->out, "wb") : stdout;
+	if (!*out) {
+		fprintf(stderr, "drg: %s: %s\n", o->out, strerror(errno));
+		if (*in != stdin)
+			fclose(*in);
+		return 2;
+	}
+	return 0;
+}
+
+static int cmd_run(opts *o, int explain)
+{
+	drg_spec *spec = NULL;
+	FILE *in, *out;
+	int rc = open_spec(&spec, o);
+	if (rc)
+		return rc;
+	if ((rc = open_io(o, &in, &out)) == 0) {
+		batch_stats st;
+		const char *name = o->in && strcmp(o->in, "-") ? o->in : "<stdin>";
+		rc = explain ? explain_file(spec, in, out, name, o->id, &st)
+			     : group_file(spec, in, out, name, &st);
+		if (in != stdin)
+			fclose(in);
+		if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
+			fprintf(stderr, "drg: writing output: %s\n", strerror(errno));
+			rc = 2;
+		}
+		if (!explain && rc != 2)
+			print_stats(stderr, &st);
+		if (rc == 0 && st.errors)
+			rc = 3;
+	}
+	drg_spec_free(spec);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	opts o = {0};
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("drg %s\n", DRG_VERSION_STRING);
+		return 0;
+	}
+	if (parse_opts(argc, argv, &o) < 0)
+		return 1;
+	if (!strcmp(argv[1], "specs"))
+		return cmd_specs(&o);
+	if (!strcmp(argv[1], "compile"))
+		return cmd_compile(&o);
+	if (!strcmp(argv[1], "group"))
+		return cmd_run(&o, 0);
+	if (!strcmp(argv[1], "explain"))
+		return cmd_run(&o, 1);
+	fprintf(stderr, "drg: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 1;
+}

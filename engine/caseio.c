@@ -1,12 +1,16 @@
 /*
-** caseio.c: case CSV batches (see caseio.h): header mapping, filling the
-** scratch's case from each record, writing result rows.
+** caseio.c: case CSV -> result CSV (see caseio.h).  The header callback maps
+** column names to our fields once; process() then walks a chunk's records:
+** cut into fields (csv_parse), fill the worker's scratch case, group, append
+** the row to the chunk's output.  Nothing here allocates per record: rows go
+** into the chunk's reusable output buffer.
 */
 #include "caseio.h"
 
 #include <string.h>
 
 #include "alloc.h"
+#include "batch.h"
 #include "csv.h"
 
 /* Input columns we read; everything else is ignored. */
@@ -17,190 +21,229 @@ static const char *const COL_NAMES[NCOLS] = {
 	"id", "dx", "px", "sex", "age", "age_days", "birth_weight", "dept", "los", "discharge",
 	"icu_hours", "total_cost"};
 
-typedef struct batch {
+/* Counters in batch_chunk.stats. */
+enum { ST_RECORDS, ST_STATUS0, ST_ERRORS = ST_STATUS0 + 4 };
+
+typedef struct job {
 	const drg_spec *spec;
-	drg_scratch *s;
-	csv_reader r;
-	FILE *out;
 	const char *name;
+	const caseio_opts *o;
+	FILE *out;
 	long col[NCOLS];       /* field index per column, or -1 */
 	size_t nheader;
-	char reason[256];
-} batch;
+} job;
 
-/* Maps the header's names to our columns.  0, or 1 when unusable. */
-static int map_header(batch *b)
+typedef struct worker {
+	const job *j;
+	drg_scratch *s;
+	csv_record rec;
+	char reason[256];
+} worker;
+
+/* ---------------------------------------------------------------- header */
+
+static long header(void *ctx, char *in, size_t len)
 {
-	int rc = csv_next(&b->r);
-	if (rc <= 0) {
-		fprintf(stderr, "drg: %s: %s\n", b->name, rc == 0 ? "empty input: no header" :
-			drg_strerror(rc));
-		return 1;
+	job *j = ctx;
+	csv_record r;
+	if (len == 0) {
+		fprintf(stderr, "drg: %s: empty input: no header\n", j->name);
+		return -1;
 	}
+	char *next = csv_parse(&r, in, in + len);
 	for (int c = 0; c < NCOLS; c++)
-		b->col[c] = -1;
-	b->nheader = b->r.nf;
-	for (size_t i = 0; i < b->r.nf; i++) {
-		drg_text t = b->r.fields[i];
+		j->col[c] = -1;
+	j->nheader = r.nf;
+	for (size_t i = 0; i < r.nf; i++) {
+		drg_text t = r.field[i];
 		if (i == 0 && t.len >= 3 && memcmp(t.ptr, "\xEF\xBB\xBF", 3) == 0)
 			t.ptr += 3, t.len -= 3;   /* a UTF-8 byte order mark */
 		for (int c = 0; c < NCOLS; c++)
 			if (strlen(COL_NAMES[c]) == t.len && memcmp(COL_NAMES[c], t.ptr, t.len) == 0 &&
-			    b->col[c] < 0)
-				b->col[c] = (long)i;
+			    j->col[c] < 0)
+				j->col[c] = (long)i;
 	}
-	if (b->col[COL_DX] < 0) {
+	if (j->col[COL_DX] < 0) {
 		fprintf(stderr, "drg: %s: the header has no 'dx' column (see docs/case-format.md)\n",
-			b->name);
-		return 1;
+			j->name);
+		return -1;
 	}
-	return 0;
+	if (!j->o->explain)
+		fputs("id,status,mdc,adrg,drg,name,reason\n", j->out);
+	return (long)(next - in);
 }
 
-static drg_text cell(const batch *b, int col)
-{
-	long i = b->col[col];
-	return i >= 0 && (size_t)i < b->r.nf ? b->r.fields[i] : (drg_text){"", 0};
-}
+/* ---------------------------------------------------------------- output */
 
-/* Writes one CSV field, quoted when it needs to be. */
-static void put_field(FILE *f, const char *p, size_t n)
+/* Appends bytes as one CSV field, quoted when they hold , " CR or LF. */
+static void put_field(batch_chunk *c, const char *p, size_t n)
 {
-	if (!memchr(p, ',', n) && !memchr(p, '"', n) && !memchr(p, '\n', n) && !memchr(p, '\r', n)) {
-		fwrite(p, 1, n, f);
+	size_t i = 0;
+	while (i < n && p[i] != ',' && p[i] != '"' && p[i] != '\n' && p[i] != '\r')
+		i++;
+	char *w = batch_reserve(c, 2 * n + 2);
+	if (!w)
+		return;
+	if (i == n) {
+		memcpy(w, p, n);
+		c->olen += n;
 		return;
 	}
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
+	char *start = w;
+	*w++ = '"';
+	for (i = 0; i < n; i++) {
 		if (p[i] == '"')
-			fputc('"', f);
-		fputc(p[i], f);
+			*w++ = '"';
+		*w++ = p[i];
 	}
-	fputc('"', f);
+	*w++ = '"';
+	c->olen += (size_t)(w - start);
 }
 
-static void put_str(FILE *f, const char *s, int last)
+/* Appends bytes as they are. */
+static void put_raw(batch_chunk *c, const char *p, size_t n)
 {
-	put_field(f, s, strlen(s));
-	fputc(last ? '\n' : ',', f);
+	char *w = batch_reserve(c, n);
+	if (w)
+		memcpy(w, p, n), c->olen += n;
 }
 
-/* Fills the scratch's case from the current record; NULL with b->reason set
-** when the record cannot be read. */
-static drg_case *read_case(batch *b)
+static void put_char(batch_chunk *c, char ch)
 {
-	if (b->r.error) {
-		snprintf(b->reason, sizeof(b->reason), "record %ld (line %ld): %s", b->r.record - 1,
-			 b->r.line, b->r.error);
-		return NULL;
+	char *w = batch_reserve(c, 1);
+	if (w)
+		*w = ch, c->olen++;
+}
+
+static void put_str(batch_chunk *c, const char *s, char sep)
+{
+	put_field(c, s, strlen(s));
+	put_char(c, sep);
+}
+
+/* ---------------------------------------------------------------- records */
+
+static drg_text cell(const worker *w, int col)
+{
+	long i = w->j->col[col];
+	return i >= 0 && (size_t)i < w->rec.nf ? w->rec.field[i] : (drg_text){"", 0};
+}
+
+/* Fills the scratch's case from the current record; 0, or -1 with w->reason
+** set when the record cannot be read. */
+static int read_case(worker *w, long record, long line)
+{
+	const char *why = w->rec.error;
+	char buf[96];
+	if (!why && w->rec.nf != w->j->nheader) {
+		snprintf(buf, sizeof(buf), "%zu fields, the header has %zu", w->rec.nf, w->j->nheader);
+		why = buf;
 	}
-	if (b->r.nf != b->nheader) {
-		snprintf(b->reason, sizeof(b->reason), "record %ld (line %ld): %zu fields, the header "
-			 "has %zu", b->r.record - 1, b->r.line, b->r.nf, b->nheader);
-		return NULL;
+	if (why) {
+		snprintf(w->reason, sizeof(w->reason), "record %ld (line %ld): %s", record, line, why);
+		return -1;
 	}
-	drg_case *c = drg_scratch_case(b->s);
+	drg_case *c = drg_scratch_case(w->s);
 	for (int f = 0; f < DRG_F_COUNT; f++)
-		drg_case_set(c, (enum drg_field)f, cell(b, COL_FIELD0 + f));
-	drg_case_set_dx(c, cell(b, COL_DX));
-	drg_case_set_px(c, cell(b, COL_PX));
-	return c;
-}
-
-/* Groups the current record and writes its row. */
-static void group_record(batch *b, batch_stats *st, unsigned flags, drg_result *res)
-{
-	drg_text id = cell(b, COL_ID);
-	st->records++;
-	put_field(b->out, id.ptr ? id.ptr : "", id.len);
-	fputc(',', b->out);
-	if (!read_case(b)) {
-		st->errors++;
-		fputs("error,,,,,", b->out);
-		put_str(b->out, b->reason, 1);
-		res->status = DRG_STATUS_INVALID;
-		res->reason = NULL;
-		return;
-	}
-	drg_group(res, b->spec, b->s, flags);
-	st->by_status[res->status]++;
-	put_str(b->out, drg_status_name(res->status), 0);
-	put_str(b->out, res->mdc, 0);
-	put_str(b->out, res->adrg, 0);
-	put_str(b->out, res->drg, 0);
-	put_str(b->out, res->name, 0);
-	put_str(b->out, res->reason, 1);
-}
-
-static int batch_open(batch *b, const drg_spec *spec, FILE *in, FILE *out, const char *name)
-{
-	memset(b, 0, sizeof(*b));
-	b->spec = spec;
-	b->out = out;
-	b->name = name;
-	if (drg_scratch_new(&b->s, spec) != DRG_OK || csv_open(&b->r, in) != DRG_OK) {
-		fprintf(stderr, "drg: out of memory\n");
-		return 2;
-	}
-	return map_header(b);
-}
-
-static void batch_close(batch *b)
-{
-	csv_close(&b->r);
-	drg_scratch_free(b->s);
-}
-
-/* Reads records until the end; per record calls group_record and, when
-** explaining, writes the explanation after its row. */
-static int run(const drg_spec *spec, FILE *in, FILE *out, const char *name, const char *only,
-	       int explain, batch_stats *st)
-{
-	batch b;
-	int rc;
-	memset(st, 0, sizeof(*st));
-	if ((rc = batch_open(&b, spec, in, out, name)) != 0) {
-		batch_close(&b);
-		return rc;
-	}
-	if (!explain)
-		fputs("id,status,mdc,adrg,drg,name,reason\n", out);
-	while ((rc = csv_next(&b.r)) == 1) {
-		drg_text id = cell(&b, COL_ID);
-		drg_result res;
-		if (only && (strlen(only) != id.len || memcmp(only, id.ptr, id.len) != 0))
-			continue;
-		if (explain)
-			fprintf(out, "case %.*s\n", (int)id.len, id.ptr ? id.ptr : "");
-		group_record(&b, st, explain ? DRG_TRACE : 0, &res);
-		if (explain && res.reason) {
-			size_t need = drg_explain(NULL, 0, spec, b.s);
-			char *text = drg_malloc(need + 1);
-			if (text) {
-				drg_explain(text, need + 1, spec, b.s);
-				fputs(text, out);
-				drg_free(text);
-			}
-			fputc('\n', out);
-		}
-	}
-	batch_close(&b);
-	if (rc < 0) {
-		fprintf(stderr, "drg: %s: %s\n", name, drg_strerror(rc));
-		return 2;
-	}
+		drg_case_set(c, (enum drg_field)f, cell(w, COL_FIELD0 + f));
+	drg_case_set_dx(c, cell(w, COL_DX));
+	drg_case_set_px(c, cell(w, COL_PX));
 	return 0;
 }
 
-int group_file(const drg_spec *spec, FILE *in, FILE *out, const char *name, batch_stats *st)
+/* Appends the explanation of the last traced grouping. */
+static void put_explain(worker *w, batch_chunk *c)
 {
-	return run(spec, in, out, name, NULL, 0, st);
+	const drg_spec *spec = w->j->spec;
+	size_t need = drg_explain(NULL, 0, spec, w->s);
+	char *p = batch_reserve(c, need + 2);
+	if (!p)
+		return;
+	drg_explain(p, need + 1, spec, w->s);
+	c->olen += need;
+	put_char(c, '\n');
 }
 
-int explain_file(const drg_spec *spec, FILE *in, FILE *out, const char *name, const char *id,
-		 batch_stats *st)
+/* Groups the current record and appends its row. */
+static void group_record(worker *w, batch_chunk *c, long record, long line)
 {
-	return run(spec, in, out, name, id, 1, st);
+	const caseio_opts *o = w->j->o;
+	drg_text id = cell(w, COL_ID);
+	drg_result res;
+	if (o->only_id && (strlen(o->only_id) != id.len || memcmp(o->only_id, id.ptr, id.len)))
+		return;
+	if (o->explain) {
+		put_raw(c, "case ", 5);
+		put_field(c, id.ptr, id.len);
+		put_char(c, '\n');
+	}
+	c->stats[ST_RECORDS]++;
+	put_field(c, id.ptr, id.len);
+	put_char(c, ',');
+	if (read_case(w, record, line) < 0) {
+		c->stats[ST_ERRORS]++;
+		put_raw(c, "error,,,,,", 10);
+		put_str(c, w->reason, '\n');
+		return;
+	}
+	drg_group(&res, w->j->spec, w->s, o->explain ? DRG_TRACE : 0);
+	c->stats[ST_STATUS0 + res.status]++;
+	put_str(c, drg_status_name(res.status), ',');
+	put_str(c, res.mdc, ',');
+	put_str(c, res.adrg, ',');
+	put_str(c, res.drg, ',');
+	put_str(c, res.name, ',');
+	put_str(c, res.reason, '\n');
+	if (o->explain)
+		put_explain(w, c);
+}
+
+static void process(void *arg, batch_chunk *c)
+{
+	worker *w = arg;
+	char *p = c->in, *end = c->in + c->len;
+	long record = c->first_record, line = c->first_line;
+	while (p < end) {
+		p = csv_parse(&w->rec, p, end);
+		group_record(w, c, record++, line);
+		line += w->rec.lines;
+	}
+}
+
+static void *worker_new(void *ctx)
+{
+	worker *w = drg_calloc(1, sizeof(*w));
+	if (w && drg_scratch_new(&w->s, ((job *)ctx)->spec) != DRG_OK) {
+		drg_free(w);
+		return NULL;
+	}
+	if (w)
+		w->j = ctx;
+	return w;
+}
+
+static void worker_free(void *arg)
+{
+	worker *w = arg;
+	drg_scratch_free(w->s);
+	drg_free(w);
+}
+
+int caseio_run(const drg_spec *spec, int fd, FILE *out, const char *name, const caseio_opts *o,
+	       batch_stats *st)
+{
+	static const batch_ops ops = {header, worker_new, worker_free, process};
+	job j = {.spec = spec, .name = name, .o = o, .out = out};
+	batch_cfg cfg = {o->threads > 0 ? o->threads : 1, 1u << 20};
+	long sum[8];
+	int rc = batch_run(&cfg, fd, out, &ops, &j, sum);
+	st->records = sum[ST_RECORDS];
+	for (int i = 0; i < 4; i++)
+		st->by_status[i] = sum[ST_STATUS0 + i];
+	st->errors = sum[ST_ERRORS];
+	if (rc < 0)
+		fprintf(stderr, "drg: %s: %s\n", name, drg_strerror(rc));
+	return rc < 0 ? 2 : rc;
 }
 
 void print_stats(FILE *f, const batch_stats *st)

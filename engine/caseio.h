@@ -1,12 +1,14 @@
 /*
-** caseio.h: batches of cases in the canonical case CSV -> result CSV.
+** caseio.h: grouping a case CSV stream into a result CSV (the work of
+** `drg group` and `drg explain`), over the ordered parallel pipeline of
+** batch.h.
 **
 ** Input columns are matched by header name (docs/case-format.md); unknown
 ** columns are ignored and an empty cell is a missing value.  Output starts with
 ** `id,status,mdc,adrg,drg,name,reason`, one row per input record, in input
-** order.  A record that cannot be read (format error, wrong number of fields)
-** gets status `error` and a reason naming the record, line and problem; it
-** never stops the batch.
+** order, whatever the thread count.  A record that cannot be read (format
+** error, wrong number of fields) gets status `error` and a reason naming the
+** record, its line and the problem; it never stops the batch.
 */
 #ifndef DRG_CASEIO_H
 #define DRG_CASEIO_H
@@ -21,13 +23,17 @@ typedef struct batch_stats {
 	long errors;           /* records that could not be read */
 } batch_stats;
 
-/* Groups every record of in, writing result rows to out.  name is the input's
-** name for messages.  0, 1 when the header is unusable, 2 on I/O errors. */
-int group_file(const drg_spec *spec, FILE *in, FILE *out, const char *name, batch_stats *st);
+typedef struct caseio_opts {
+	int threads;           /* grouping threads (1: all on the calling thread) */
+	int explain;           /* write each case's explanation after its row */
+	const char *only_id;   /* explain: only the case with this id (NULL: all) */
+} caseio_opts;
 
-/* Writes the explanation of every record (or only the one with id `id`). */
-int explain_file(const drg_spec *spec, FILE *in, FILE *out, const char *name, const char *id,
-		 batch_stats *st);
+/* Groups every record read from fd, writing to out; name is the input's name
+** for messages.  Returns 0, 1 when the header is unusable, 2 on input/output
+** errors or out of memory (reported on stderr). */
+int caseio_run(const drg_spec *spec, int fd, FILE *out, const char *name, const caseio_opts *o,
+	       batch_stats *st);
 
 /* One summary line: records per status, and unreadable records. */
 void print_stats(FILE *f, const batch_stats *st);

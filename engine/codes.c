@@ -51,7 +51,8 @@ size_t buf_add(compiler *c, enum img_sec s, const void *p, size_t n)
 		b->p = q;
 		b->cap = cap;
 	}
-	memcpy(b->p + b->n, p, n);
+	if (n)
+		memcpy(b->p + b->n, p, n);
 	b->n += n;
 	return at;
 }
@@ -138,11 +139,15 @@ static r_table *resolve_table(compiler *c, m_table *t, const char *what)
 			strmap_free(&r->map);
 			return NULL;
 		}
-		if (table_copy(c, r, b) < 0)
+		if (table_copy(c, r, b) < 0) {
+			strmap_free(&r->map);
 			return oomp(c);
+		}
 	}
-	if (table_apply(c, r, t) < 0)
+	if (table_apply(c, r, t) < 0) {
+		strmap_free(&r->map);
 		return oomp(c);
+	}
 	t->h.resolved = r;
 	return r;
 }

@@ -1,151 +1,134 @@
 /*
-** csv.c: streaming CSV records (see csv.h).  A small state machine over the
-** input block: fields are appended to the record buffer unquoted, and their
-** boundaries remembered; views are made once the record is complete.
+** csv.c: the tokenizer of csv.h.  csv_split() takes the fast path of glibc's
+** memchr/memrchr when a block holds no quote at all (the common case for case
+** files) and a byte loop tracking quote parity otherwise.  csv_parse() walks
+** one record: an unquoted field is the span up to the next comma or line
+** end; a quoted field is compacted in place while its doubled quotes are
+** undone.
 */
 #include "csv.h"
 
 #include <string.h>
 
-#include "alloc.h"
-
-#define CSV_BLOCK (64 * 1024)
-
-int csv_open(csv_reader *r, FILE *f)
+/* Counts line feeds in p[0..n). */
+static long count_lf(const char *p, size_t n)
 {
-	memset(r, 0, sizeof(*r));
-	r->f = f;
-	r->next_line = 1;
-	r->buf = drg_malloc(CSV_BLOCK);
-	return r->buf ? DRG_OK : DRG_ENOMEM;
+	long k = 0;
+	const char *end = p + n;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		k++;
+		p++;
+	}
+	return k;
 }
 
-void csv_close(csv_reader *r)
+size_t csv_split(const char *p, size_t n, int at_eof, long *records, long *lines)
 {
-	drg_free(r->buf);
-	drg_free(r->rec);
-	drg_free(r->starts);
-	drg_free(r->fields);
-	memset(r, 0, sizeof(*r));
-}
-
-/* Next input byte, or -1 at the end (-2 on a read error). */
-static int get(csv_reader *r)
-{
-	if (r->pos == r->len) {
-		if (r->eof)
-			return -1;
-		r->len = fread(r->buf, 1, CSV_BLOCK, r->f);
-		r->pos = 0;
-		if (r->len == 0) {
-			r->eof = 1;
-			return ferror(r->f) ? -2 : -1;
+	if (!memchr(p, '"', n)) {
+		const char *lf = memrchr(p, '\n', n);
+		size_t len = lf ? (size_t)(lf - p) + 1 : 0;
+		long k = count_lf(p, len);
+		*records += k, *lines += k;
+		if (at_eof && len < n)
+			*records += 1, len = n;
+		return len;
+	}
+	size_t last = 0;
+	long recs = 0, lfs = 0, recs_at = 0, lfs_at = 0;
+	int quoted = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"')
+			quoted = !quoted;
+		else if (p[i] == '\n') {
+			lfs++;
+			if (!quoted) {
+				recs++;
+				last = i + 1, recs_at = recs, lfs_at = lfs;
+			}
 		}
 	}
-	return (unsigned char)r->buf[r->pos++];
+	if (at_eof && last < n)
+		last = n, recs_at = recs + 1, lfs_at = lfs;
+	*records += recs_at, *lines += lfs_at;
+	return last;
 }
 
-static int peek(csv_reader *r)
+/* Unescapes the quoted field whose opening quote is at p; returns the byte
+** after the closing quote (or end), the field's length in *len. */
+static char *quoted_field(csv_record *r, char *p, char *end, size_t *len)
 {
-	int c = get(r);
-	if (c >= 0)
-		r->pos--;
-	return c;
-}
-
-static int put(csv_reader *r, int c)
-{
-	if (r->rlen == r->rcap) {
-		size_t cap = r->rcap ? r->rcap * 2 : 1024;
-		char *p = drg_realloc(r->rec, cap);
-		if (!p)
-			return -1;
-		r->rec = p, r->rcap = cap;
-	}
-	r->rec[r->rlen++] = (char)c;
-	return 0;
-}
-
-/* Starts a new field at the current end of the record buffer. */
-static int start_field(csv_reader *r)
-{
-	if (r->nf + 1 >= r->fcap) {
-		size_t cap = r->fcap ? r->fcap * 2 : 32;
-		size_t *s = drg_realloc(r->starts, cap * sizeof(*s));
-		if (!s)
-			return -1;
-		r->starts = s;
-		drg_text *t = drg_realloc(r->fields, cap * sizeof(*t));
-		if (!t)
-			return -1;
-		r->fields = t;
-		r->fcap = cap;
-	}
-	r->starts[r->nf++] = r->rlen;
-	return 0;
-}
-
-/* Reads a quoted field body (after the opening quote).  0, -1 OOM. */
-static int quoted(csv_reader *r)
-{
+	char *w = p, *s = p + 1;
 	for (;;) {
-		int c = get(r);
-		if (c < 0) {
+		if (s == end) {
 			r->error = "unterminated quoted field";
-			return 0;
-		}
-		if (c == '"') {
-			if (peek(r) != '"')
-				return 0;
-			get(r);
-		}
-		if (c == '\n')
-			r->next_line++;
-		if (put(r, c) < 0)
-			return -1;
-	}
-}
-
-/* Reads the rest of a field up to a comma or line end; returns the stop byte
-** (',', '\n' or -1 at the end of input), or -3 on out of memory. */
-static int rest(csv_reader *r, int after_quote)
-{
-	for (;;) {
-		int c = get(r);
-		if (c == '\r' && peek(r) == '\n')
-			c = get(r);
-		if (c == ',' || c == '\n' || c < 0)
-			return c < -1 ? -1 : c;
-		if (after_quote && !r->error)
-			r->error = "text after a closing quote";
-		if (put(r, c) < 0)
-			return -3;
-	}
-}
-
-int csv_next(csv_reader *r)
-{
-	r->rlen = r->nf = 0;
-	r->error = NULL;
-	r->line = r->next_line;
-	if (peek(r) < 0)
-		return ferror(r->f) ? DRG_EIO : 0;
-	for (;;) {
-		int stop, q;
-		if (start_field(r) < 0)
-			return DRG_ENOMEM;
-		q = peek(r) == '"';
-		if (q && (get(r), quoted(r) < 0))
-			return DRG_ENOMEM;
-		if ((stop = rest(r, q)) == -3)
-			return DRG_ENOMEM;
-		if (stop != ',')
 			break;
+		}
+		if (*s == '"') {
+			if (s + 1 < end && s[1] == '"') {
+				*w++ = '"';
+				s += 2;
+				continue;
+			}
+			s++;
+			break;
+		}
+		if (*s == '\n')
+			r->lines++;
+		*w++ = *s++;
 	}
-	r->next_line++;
-	r->starts[r->nf] = r->rlen;
-	for (size_t i = 0; i < r->nf; i++)
-		r->fields[i] = (drg_text){r->rec + r->starts[i], r->starts[i + 1] - r->starts[i]};
-	r->record++;
-	return 1;
+	*len = (size_t)(w - p);
+	return s;
+}
+
+/* Skips to the end of a field: the next comma or line end (or end). */
+static char *field_end(char *p, char *end)
+{
+	while (p < end && *p != ',' && *p != '\n')
+		p++;
+	return p;
+}
+
+/* True when [p, stop) holds more than the CR of a CRLF line end. */
+static int junk(const char *p, const char *stop, const char *end)
+{
+	if (p == stop)
+		return 0;
+	return !(stop == p + 1 && *p == '\r' && (stop == end || *stop == '\n'));
+}
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+char *csv_parse(csv_record *r, char *p, char *end)
+{
+	r->nf = 0;
+	r->lines = 0;
+	r->error = NULL;
+	for (;;) {
+		char *start = p, *stop;
+		size_t len;
+		if (p < end && *p == '"') {
+			stop = quoted_field(r, p, end, &len);
+			char *after = field_end(stop, end);
+			if (junk(stop, after, end) && !r->error)
+				r->error = "text after a closing quote";
+			stop = after;
+		} else {
+			stop = field_end(p, end);
+			len = (size_t)(stop - start);
+			if (len && (stop == end || *stop == '\n') && start[len - 1] == '\r')
+				len--;
+		}
+		if (r->nf < CSV_MAX_FIELDS)
+			r->field[r->nf++] = (drg_text){start, len};
+		else if (!r->error)
+			r->error = "more than " STR(CSV_MAX_FIELDS) " fields";
+		if (stop == end)
+			return stop;
+		if (*stop == '\n') {
+			r->lines++;
+			return stop + 1;
+		}
+		p = stop + 1;
+	}
 }

@@ -1,42 +1,43 @@
 /*
-** csv.h: a streaming RFC 4180 CSV reader for case files.
+** csv.h: an in-memory RFC 4180 tokenizer for case files.
 **
-** Reads a FILE in 64 KiB blocks and returns one record at a time: fields are
-** drg_text views into a record buffer owned by the reader, valid until the next
-** call.  Quoted fields may hold commas, doubled quotes and line breaks; CRLF
-** and LF line ends are both accepted.  A record that breaks the format (text
-** after a closing quote, an unterminated quote at the end of the input) is
-** still returned, with `error` set, so the caller can report it and go on: a
-** batch never loses a record.
+** The batch pipeline reads the input in large blocks; csv_split() finds where
+** the last complete record of a block ends (a line feed outside quotes) and
+** counts the records and lines before it, so blocks can be handed to threads
+** with their record and line numbers known.  csv_parse() then cuts one record
+** into fields without copying: a field is a view into the block.  A quoted
+** field is unescaped in place (a doubled quote becomes one), so the block must
+** be writable.  CRLF and LF line ends are both accepted, quoted fields may
+** hold commas, quotes and line breaks.  A record that breaks the format (text
+** after a closing quote, an unterminated quote at the end of the input, more
+** than CSV_MAX_FIELDS fields) is still returned, with `error` set, so the
+** caller reports it and goes on: a batch never loses a record.
 */
 #ifndef DRG_CSV_H
 #define DRG_CSV_H
 
-#include <stdio.h>
+#include <stddef.h>
 
 #include "drg/drg.h"
 
-typedef struct csv_reader {
-	FILE *f;
-	char *buf;            /* input block */
-	size_t len, pos;
-	int eof;
-	char *rec;            /* unquoted field bytes of the current record */
-	size_t rlen, rcap;
-	size_t *starts;       /* field start offsets in rec, then one past the end */
-	size_t nf, fcap;
-	drg_text *fields;     /* views of the current record's fields */
-	long record;          /* number of records returned so far (header included) */
-	long line;            /* line on which the current record starts */
-	long next_line;
-	const char *error;    /* format problem of the current record, or NULL */
-} csv_reader;
+#define CSV_MAX_FIELDS 256
 
-/* 0, or DRG_ENOMEM. */
-int csv_open(csv_reader *r, FILE *f);
-void csv_close(csv_reader *r);
+typedef struct csv_record {
+	drg_text field[CSV_MAX_FIELDS];
+	size_t nf;            /* fields (at most CSV_MAX_FIELDS) */
+	unsigned lines;       /* line feeds the record spans, its own end included */
+	const char *error;    /* format problem, or NULL */
+} csv_record;
 
-/* Reads the next record: 1, 0 at the end of input, DRG_ENOMEM or DRG_EIO. */
-int csv_next(csv_reader *r);
+/* Parses the record starting at p, which ends before end (the input after the
+** last record need not end in a line feed).  Returns where the next record
+** starts (end when this was the last one). */
+char *csv_parse(csv_record *r, char *p, char *end);
+
+/* Length of the complete records at the start of p[0..n): up to and including
+** the last line feed that is outside quotes, or n when at_eof (the rest is a
+** final record without a line end).  Adds the records and line feeds in that
+** span to *records and *lines. */
+size_t csv_split(const char *p, size_t n, int at_eof, long *records, long *lines);
 
 #endif

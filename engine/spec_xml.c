@@ -47,9 +47,26 @@ static int read_file(reader *r, const char *path, int own, int want_spec);
 /* ---------------------------------------------------------------- helpers */
 
 /* Line of a node (libxml2 keeps it; 0 if unknown). */
+/* The element names of the schema, as static strings: a srcpos outlives the
+** parsed document whose node names it would otherwise point into. */
+static const char *static_tag(const xmlChar *name)
+{
+	static const char *const tags[] = {
+		"drg-spec", "drg-library", "source", "import", "codeset", "codemap", "dictionary",
+		"names", "codes", "prefix", "pattern", "remove", "group", "e", "settings", "outcomes",
+		"outcome", "validation", "check", "retry", "mdc-order", "mdc", "enter", "try", "qy",
+		"adrg", "when", "drg", "all", "any", "not", "true", "false", "main-dx", "any-dx",
+		"secondary-dx", "main-px", "any-px", "secondary-px", "has-dx", "has-px", "has-mcc",
+		"has-cc", "count", "cmp", "missing", "present", "nonzero", "in", "distinct-sites"};
+	for (size_t i = 0; name && i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (!strcmp(tags[i], (const char *)name))
+			return tags[i];
+	return NULL;
+}
+
 static srcpos pos_of(const srcfile *f, xmlNodePtr n)
 {
-	srcpos p = {f, n ? xmlGetLineNo(n) : 0, n ? (const char *)n->name : NULL};
+	srcpos p = {f, n ? xmlGetLineNo(n) : 0, n ? static_tag(n->name) : NULL};
 	if (p.line < 0)
 		p.line = 0;
 	return p;
@@ -616,8 +633,9 @@ static srcfile *load_bytes(reader *r, const char *path)
 	f->path = path;
 	f->bytes = buf;
 	f->size = (size_t)size;
-	if (srcfile_index(f) < 0 || strmap_put(&r->loaded, path, f) < 0 ||
-	    ptrvec_push(&r->m->a, &r->m->files, f) < 0)
+	/* owned by the model's file list first, so its line index is always freed */
+	if (ptrvec_push(&r->m->a, &r->m->files, f) < 0 || srcfile_index(f) < 0 ||
+	    strmap_put(&r->loaded, path, f) < 0)
 		return oom(r), NULL;
 	return f;
 }

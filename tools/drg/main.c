@@ -3,7 +3,8 @@
 **
 **   drg specs                       list the spec ids found in the spec directory
 **   drg compile --spec S -o FILE    compile a spec to an image file (prints diagnostics)
-**   drg group --spec S [--in F] [--out F]     group a case CSV (stdin/stdout by default)
+**   drg group --spec S [--in F] [--out F] [--threads N]
+**                                   group a case CSV (stdin/stdout by default)
 **   drg explain --spec S [--in F] [--id ID]   explain the grouping of cases
 **
 ** S is a spec id (looked up in the spec directory), an XML spec file or a
@@ -13,6 +14,7 @@
 ** 2 input/output errors, 3 some records could not be read (their rows say why).
 */
 #include <errno.h>
+#include <fcntl.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
@@ -28,7 +30,7 @@
 #endif
 
 typedef struct opts {
-	const char *spec, *spec_dir, *in, *out, *id;
+	const char *spec, *spec_dir, *in, *out, *id, *threads;
 	int quiet;
 } opts;
 
@@ -36,7 +38,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: drg specs [--spec-dir DIR]\n"
 	      "       drg compile --spec ID|FILE.xml -o IMAGE [--spec-dir DIR] [--quiet]\n"
-	      "       drg group --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--out RESULTS.csv]\n"
+	      "       drg group --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--out RESULTS.csv] [--threads N]\n"
 	      "       drg explain --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--id CASE-ID]\n"
 	      "       drg --version\n", f);
 }
@@ -50,7 +52,8 @@ static int parse_opts(int argc, char **argv, opts *o)
 			: !strcmp(a, "--spec-dir") ? &o->spec_dir
 			: !strcmp(a, "--in") ? &o->in
 			: (!strcmp(a, "--out") || !strcmp(a, "-o")) ? &o->out
-			: !strcmp(a, "--id") ? &o->id : NULL;
+			: !strcmp(a, "--id") ? &o->id
+			: !strcmp(a, "--threads") ? &o->threads : NULL;
 		if (!strcmp(a, "--quiet")) {
 			o->quiet = 1;
 			continue;
@@ -195,37 +198,58 @@ static int cmd_compile(opts *o)
 }
 
 /* Opens --in / --out (or stdin / stdout). */
-static int open_io(const opts *o, FILE **in, FILE **out)
+static int open_io(const opts *o, int *in, FILE **out)
 {
-	*in = o->in && strcmp(o->in, "-") ? fopen(o->in, "rb") : stdin;
-	if (!*in) {
+	*in = o->in && strcmp(o->in, "-") ? open(o->in, O_RDONLY) : 0;
+	if (*in < 0) {
 		fprintf(stderr, "drg: %s: %s\n", o->in, strerror(errno));
 		return 2;
 	}
 	*out = o->out && strcmp(o->out, "-") ? fopen(o->out, "wb") : stdout;
 	if (!*out) {
 		fprintf(stderr, "drg: %s: %s\n", o->out, strerror(errno));
-		if (*in != stdin)
-			fclose(*in);
+		if (*in != 0)
+			close(*in);
 		return 2;
 	}
+	return 0;
+}
+
+/* --threads N (1..64), default the number of online cores.  0, or -1. */
+static int thread_count(const opts *o, int *n)
+{
+	if (!o->threads) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		*n = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
+		return 0;
+	}
+	char *end;
+	long v = strtol(o->threads, &end, 10);
+	if (*end || v < 1 || v > 64) {
+		fprintf(stderr, "drg: --threads wants a number from 1 to 64, not '%s'\n", o->threads);
+		return -1;
+	}
+	*n = (int)v;
 	return 0;
 }
 
 static int cmd_run(opts *o, int explain)
 {
 	drg_spec *spec = NULL;
-	FILE *in, *out;
+	FILE *out;
+	int in;
+	caseio_opts co = {1, explain, o->id};
+	if ((!explain && thread_count(o, &co.threads) < 0))
+		return 1;
 	int rc = open_spec(&spec, o);
 	if (rc)
 		return rc;
 	if ((rc = open_io(o, &in, &out)) == 0) {
-		batch_stats st;
+		batch_stats st = {0};
 		const char *name = o->in && strcmp(o->in, "-") ? o->in : "<stdin>";
-		rc = explain ? explain_file(spec, in, out, name, o->id, &st)
-			     : group_file(spec, in, out, name, &st);
-		if (in != stdin)
-			fclose(in);
+		rc = caseio_run(spec, in, out, name, &co, &st);
+		if (in != 0)
+			close(in);
 		if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
 			fprintf(stderr, "drg: writing output: %s\n", strerror(errno));
 			rc = 2;

@@ -1,0 +1,76 @@
+/*
+** test_alloc.c: out-of-memory paths.  The engine is built with
+** DRG_ALLOC_TESTING for the tests, so drg_alloc_fail_after(n) makes the
+** (n+1)th allocation fail.  Compiling a spec, saving and loading an image and
+** making a scratch are run with a failure injected at every allocation in
+** turn: each must return DRG_ENOMEM (or, for the compiler, report the failure
+** as a spec error) and leak nothing (LeakSanitizer in the sanitizer build),
+** and the run after must succeed.
+*/
+#include <stdio.h>
+
+#include "alloc.h"
+#include "testutil.h"
+
+static void quiet(const drg_diag *d, void *payload)
+{
+	(void)d;
+	(*(int *)payload)++;
+}
+
+START_TEST(compile_fails_cleanly)
+{
+	const char *path = tu_write("oom.xml", tu_mini_text("<any><main-dx in=\"A\"/><has-cc/></any>", NULL));
+	long n;
+	for (n = 0; n < 100000; n++) {
+		drg_spec *spec = NULL;
+		int seen = 0;
+		drg_alloc_fail_after(n);
+		int rc = drg_spec_compile(&spec, path, quiet, &seen);
+		drg_alloc_fail_after(-1);
+		if (rc == DRG_OK) {
+			ck_assert_ptr_nonnull(spec);
+			drg_spec_free(spec);
+			break;
+		}
+		ck_assert_msg(rc == DRG_ENOMEM || rc == DRG_ESPEC, "n=%ld rc=%d", n, rc);
+		ck_assert_ptr_null(spec);
+	}
+	ck_assert_int_gt(n, 10);   /* the compile did allocate, and every failure was survived */
+}
+END_TEST
+
+START_TEST(scratch_and_load_fail_cleanly)
+{
+	drg_spec *spec = tu_mini("<true/>", NULL), *loaded = NULL;
+	const char *img = tu_write("oom.img", "");
+	ck_assert_int_eq(drg_spec_save(spec, img), DRG_OK);
+	drg_scratch *s = NULL;
+	drg_alloc_fail_after(0);
+	ck_assert_int_eq(drg_scratch_new(&s, spec), DRG_ENOMEM);
+	ck_assert_ptr_null(s);
+	for (long n = 0;; n++) {
+		drg_alloc_fail_after(n);
+		int rc = drg_spec_load(&loaded, img);
+		drg_alloc_fail_after(-1);
+		if (rc == DRG_OK)
+			break;
+		ck_assert_int_eq(rc, DRG_ENOMEM);
+	}
+	drg_spec_free(loaded);
+	drg_spec_free(spec);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("alloc");
+	TCase *t = tcase_create("oom");
+	tcase_set_timeout(t, 300);
+	tcase_add_test(t, compile_fails_cleanly);
+	tcase_add_test(t, scratch_and_load_fail_cleanly);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+TU_MAIN(suite)

@@ -100,7 +100,7 @@ static int fill(pipeline *p, slot *s)
 		return p->err = DRG_ENOMEM, -1;
 	if (p->ncarry)
 		memcpy(s->base, p->carry, p->ncarry);
-	s->c.in = s->base, s->c.len = p->ncarry;
+	s->c.len = p->ncarry;
 	for (;;) {
 		if (read_more(p, s) < 0)
 			return -1;
@@ -110,6 +110,7 @@ static int fill(pipeline *p, slot *s)
 		if (grow(s, s->cap * 2) < 0)   /* a record longer than the block */
 			return p->err = DRG_ENOMEM, -1;
 	}
+	s->c.in = s->base;   /* grow() may have moved the buffer */
 	p->ncarry = s->c.len - cut;
 	if (p->ncarry > p->carry_cap) {
 		char *c = drg_realloc(p->carry, p->ncarry);

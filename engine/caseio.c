@@ -234,7 +234,7 @@ int caseio_run(const drg_spec *spec, int fd, FILE *out, const char *name, const 
 {
 	static const batch_ops ops = {header, worker_new, worker_free, process};
 	job j = {.spec = spec, .name = name, .o = o, .out = out};
-	batch_cfg cfg = {o->threads > 0 ? o->threads : 1, 1u << 20};
+	batch_cfg cfg = {o->threads > 0 ? o->threads : 1, o->block ? o->block : 1u << 20};
 	long sum[8];
 	int rc = batch_run(&cfg, fd, out, &ops, &j, sum);
 	st->records = sum[ST_RECORDS];

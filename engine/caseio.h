@@ -27,6 +27,7 @@ typedef struct caseio_opts {
 	int threads;           /* grouping threads (1: all on the calling thread) */
 	int explain;           /* write each case's explanation after its row */
 	const char *only_id;   /* explain: only the case with this id (NULL: all) */
+	size_t block;          /* input bytes per chunk; 0: the default (1 MiB) */
 } caseio_opts;
 
 /* Groups every record read from fd, writing to out; name is the input's name

@@ -235,6 +235,20 @@ static uint32_t outcome(compiler *c, enum drg_status st, const m_outcome *o, con
 
 /* ---------------------------------------------------------------- rules */
 
+/* Records the spec files, named relative to the directory of the spec given
+** to the compiler (files.v[0]), so that images and traces do not depend on
+** where the spec tree was when it was compiled. */
+static void emit_files(compiler *c)
+{
+	const char *root = ((srcfile *)c->m->files.v[0])->path, *slash = strrchr(root, '/');
+	size_t dir = slash ? (size_t)(slash - root) + 1 : 0;
+	for (size_t i = 0; i < c->m->files.n; i++) {
+		const char *path = ((srcfile *)c->m->files.v[i])->path;
+		uint32_t off = str_add(c, strncmp(path, root, dir) ? path : path + dir);
+		buf_add(c, SEC_FILE, &off, 4);
+	}
+}
+
 /* Index of a spec file in SEC_FILE (added on first use). */
 static uint32_t file_index(compiler *c, const srcfile *f)
 {
@@ -432,10 +446,7 @@ int compile_model(compiler *c, img_header *h)
 	emit_mdcs(c);
 	warn_unused(c);
 	codes_emit_symbols(c);
-	for (size_t i = 0; i < c->m->files.n; i++) {
-		uint32_t off = str_add(c, ((srcfile *)c->m->files.v[i])->path);
-		buf_add(c, SEC_FILE, &off, 4);
-	}
+	emit_files(c);
 	if (c->oom && !c->d->nerrors)
 		diag_at(c->d, DRG_DIAG_ERROR, "", 0, 0, "out of memory");
 	return c->d->nerrors ? -1 : 0;

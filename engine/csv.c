@@ -22,6 +22,42 @@ static long count_lf(const char *p, size_t n)
 	return k;
 }
 
+/* csv_split() over a block with quotes: the same state machine as
+** csv_parse() (a quote opens a quoted field only at the start of a field; a
+** doubled quote inside one is a quote), so both agree on where records end
+** even in malformed input. */
+static size_t split_slow(const char *p, size_t n, int at_eof, long *records, long *lines)
+{
+	enum { START, PLAIN, QUOTED } st = START;
+	size_t last = 0;
+	long recs = 0, lfs = 0, recs_at = 0, lfs_at = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		if (st == QUOTED) {
+			if (c == '"' && i + 1 < n && p[i + 1] == '"')
+				i++;
+			else if (c == '"')
+				st = PLAIN;
+			else if (c == '\n')
+				lfs++;
+			continue;
+		}
+		if (st == START && c == '"') {
+			st = QUOTED;
+			continue;
+		}
+		st = c == ',' || c == '\n' ? START : PLAIN;
+		if (c == '\n') {
+			lfs++, recs++;
+			last = i + 1, recs_at = recs, lfs_at = lfs;
+		}
+	}
+	if (at_eof && last < n)
+		last = n, recs_at = recs + 1, lfs_at = lfs;
+	*records += recs_at, *lines += lfs_at;
+	return last;
+}
+
 size_t csv_split(const char *p, size_t n, int at_eof, long *records, long *lines)
 {
 	if (!memchr(p, '"', n)) {
@@ -33,24 +69,7 @@ size_t csv_split(const char *p, size_t n, int at_eof, long *records, long *lines
 			*records += 1, len = n;
 		return len;
 	}
-	size_t last = 0;
-	long recs = 0, lfs = 0, recs_at = 0, lfs_at = 0;
-	int quoted = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '"')
-			quoted = !quoted;
-		else if (p[i] == '\n') {
-			lfs++;
-			if (!quoted) {
-				recs++;
-				last = i + 1, recs_at = recs, lfs_at = lfs;
-			}
-		}
-	}
-	if (at_eof && last < n)
-		last = n, recs_at = recs + 1, lfs_at = lfs;
-	*records += recs_at, *lines += lfs_at;
-	return last;
+	return split_slow(p, n, at_eof, records, lines);
 }
 
 /* Unescapes the quoted field whose opening quote is at p; returns the byte

@@ -16,6 +16,11 @@ const size_t img_sec_elem[SEC_COUNT] = {
 	sizeof(img_op), sizeof(img_check), sizeof(img_mdc), sizeof(img_step),
 	sizeof(img_adrg), sizeof(img_split), sizeof(img_result), 4};
 
+const char *const img_sec_names[SEC_COUNT] = {
+	"str", "dx_code", "dx_name", "dx_hash", "px_code", "px_name", "px_hash", "sym",
+	"sym_hash", "set", "setdata", "map", "mapdata", "label", "op", "check", "mdc", "step",
+	"adrg", "split", "result", "file"};
+
 /* Resolves section s into *p after checking it lies inside the image. */
 static int section(img *im, enum img_sec s, const void **p)
 {

@@ -51,7 +51,7 @@
 #define IMG_ENDIAN 0x01020304u
 #define IMG_NONE 0xFFFFFFFFu
 
-enum img_sec {
+enum img_sec { /* ORDER SEC */
 	SEC_STR,        /* char: NUL-terminated UTF-8 strings */
 	SEC_DX_CODE,    /* u32 per dx id: string offset of the code */
 	SEC_DX_NAME,    /* u32 per dx id: string offset of the name */
@@ -198,6 +198,9 @@ typedef struct img {
 
 /* Size in bytes of one element of each section.  ORDER SEC */
 extern const size_t img_sec_elem[SEC_COUNT];
+
+/* Name of each section, for listings.  ORDER SEC */
+extern const char *const img_sec_names[SEC_COUNT];
 
 /* Checks the whole block and fills im.  0, or DRG_EIMAGE with a reason. */
 int img_open(img *im, const void *base, size_t size, const char **why);

@@ -6,6 +6,7 @@
 **   drg group --spec S [--in F] [--out F] [--threads N]
 **                                   group a case CSV (stdin/stdout by default)
 **   drg explain --spec S [--in F] [--id ID]   explain the grouping of cases
+**   drg dump --spec S [--out F]     list the compiled image, programs disassembled
 **
 ** S is a spec id (looked up in the spec directory), an XML spec file or a
 ** compiled image.  The spec directory is --spec-dir, else $DRG_SPEC_DIR, else
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "caseio.h"
+#include "dump.h"
 #include "drg/drg.h"
 
 #ifndef DRG_SOURCE_SPEC_DIR
@@ -40,6 +42,7 @@ static void usage(FILE *f)
 	      "       drg compile --spec ID|FILE.xml -o IMAGE [--spec-dir DIR] [--quiet]\n"
 	      "       drg group --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--out RESULTS.csv] [--threads N]\n"
 	      "       drg explain --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--id CASE-ID]\n"
+	      "       drg dump --spec ID|FILE.xml|IMAGE [--out LISTING]\n"
 	      "       drg --version\n", f);
 }
 
@@ -238,7 +241,7 @@ static int cmd_run(opts *o, int explain)
 	drg_spec *spec = NULL;
 	FILE *out;
 	int in;
-	caseio_opts co = {1, explain, o->id};
+	caseio_opts co = {1, explain, o->id, 0};
 	if ((!explain && thread_count(o, &co.threads) < 0))
 		return 1;
 	int rc = open_spec(&spec, o);
@@ -259,6 +262,27 @@ static int cmd_run(opts *o, int explain)
 		if (rc == 0 && st.errors)
 			rc = 3;
 	}
+	drg_spec_free(spec);
+	return rc;
+}
+
+static int cmd_dump(opts *o)
+{
+	drg_spec *spec = NULL;
+	int rc = open_spec(&spec, o);
+	if (rc)
+		return rc;
+	FILE *out = o->out && strcmp(o->out, "-") ? fopen(o->out, "w") : stdout;
+	if (!out) {
+		fprintf(stderr, "drg: %s: %s\n", o->out, strerror(errno));
+		drg_spec_free(spec);
+		return 2;
+	}
+	rc = spec_dump(spec, out) != DRG_OK || fflush(out) != 0 ? 2 : 0;
+	if (out != stdout && fclose(out) != 0)
+		rc = 2;
+	if (rc)
+		fprintf(stderr, "drg: writing the listing: %s\n", strerror(errno));
 	drg_spec_free(spec);
 	return rc;
 }
@@ -284,6 +308,8 @@ int main(int argc, char **argv)
 		return cmd_run(&o, 0);
 	if (!strcmp(argv[1], "explain"))
 		return cmd_run(&o, 1);
+	if (!strcmp(argv[1], "dump"))
+		return cmd_dump(&o);
 	fprintf(stderr, "drg: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 1;

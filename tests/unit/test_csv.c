@@ -1,0 +1,147 @@
+/*
+** test_csv.c: the in-place CSV tokenizer (csv_parse) and the block splitter
+** (csv_split): quoting, doubled quotes, CRLF, line breaks in quotes, format
+** errors that still yield a record, and record/line counts.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "testutil.h"
+
+/* Parses the first record of text (copied: parsing writes in place). */
+static csv_record *parse(const char *text, size_t *used)
+{
+	static csv_record r;
+	static char buf[4096];
+	size_t n = strlen(text);
+	memcpy(buf, text, n);
+	char *next = csv_parse(&r, buf, buf + n);
+	if (used)
+		*used = (size_t)(next - buf);
+	return &r;
+}
+
+static void field_is(const csv_record *r, size_t i, const char *want)
+{
+	ck_assert_uint_lt(i, r->nf);
+	ck_assert_uint_eq(r->field[i].len, strlen(want));
+	ck_assert(memcmp(r->field[i].ptr, want, strlen(want)) == 0);
+}
+
+START_TEST(plain)
+{
+	size_t used;
+	csv_record *r = parse("a,bc,,d\nnext", &used);
+	ck_assert_uint_eq(r->nf, 4);
+	field_is(r, 0, "a");
+	field_is(r, 1, "bc");
+	field_is(r, 2, "");
+	field_is(r, 3, "d");
+	ck_assert_uint_eq(used, 8);
+	ck_assert_uint_eq(r->lines, 1);
+	ck_assert_ptr_null(r->error);
+	r = parse("x,y", &used);   /* last record without a line end */
+	ck_assert_uint_eq(r->nf, 2);
+	ck_assert_uint_eq(used, 3);
+	ck_assert_uint_eq(r->lines, 0);
+	r = parse("x,\r\n", NULL);
+	ck_assert_uint_eq(r->nf, 2);
+	field_is(r, 1, "");
+	r = parse("x,y\r\n", NULL);
+	field_is(r, 1, "y");
+}
+END_TEST
+
+START_TEST(quoted)
+{
+	csv_record *r = parse("\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\"\r\nz", NULL);
+	ck_assert_ptr_null(r->error);
+	ck_assert_uint_eq(r->nf, 4);
+	field_is(r, 0, "a,b");
+	field_is(r, 1, "say \"hi\"");
+	field_is(r, 2, "two\nlines");
+	field_is(r, 3, "");
+	ck_assert_uint_eq(r->lines, 2);
+}
+END_TEST
+
+START_TEST(format_errors)
+{
+	csv_record *r = parse("\"a\"b,c\n", NULL);
+	ck_assert_str_eq(r->error, "text after a closing quote");
+	ck_assert_uint_eq(r->nf, 2);   /* the record is still cut into fields */
+	r = parse("a,\"open\nstill", NULL);
+	ck_assert_str_eq(r->error, "unterminated quoted field");
+	char many[2048] = "";
+	for (int i = 0; i < CSV_MAX_FIELDS + 5; i++)
+		strcat(many, "x,");
+	r = parse(many, NULL);
+	ck_assert_str_eq(r->error, "more than 256 fields");
+	ck_assert_uint_eq(r->nf, CSV_MAX_FIELDS);
+}
+END_TEST
+
+START_TEST(split)
+{
+	long recs = 0, lines = 0;
+	const char *t = "a,b\nc,d\ne,f";
+	ck_assert_uint_eq(csv_split(t, strlen(t), 0, &recs, &lines), 8);
+	ck_assert_int_eq(recs, 2);
+	ck_assert_int_eq(lines, 2);
+	recs = lines = 0;
+	ck_assert_uint_eq(csv_split(t, strlen(t), 1, &recs, &lines), strlen(t));
+	ck_assert_int_eq(recs, 3);
+	/* a line feed inside quotes does not end a record */
+	const char *q = "1,\"x\ny\"\n2,\"open\nz";
+	recs = lines = 0;
+	ck_assert_uint_eq(csv_split(q, strlen(q), 0, &recs, &lines), 8);
+	ck_assert_int_eq(recs, 1);
+	ck_assert_int_eq(lines, 2);
+	recs = lines = 0;
+	ck_assert_uint_eq(csv_split("abc", 3, 0, &recs, &lines), 0);
+	ck_assert_int_eq(recs, 0);
+}
+END_TEST
+
+/* Random bytes from a small alphabet never crash the tokenizer, every byte is
+** consumed, and the splitter agrees with it on where records end. */
+START_TEST(random_input)
+{
+	static const char alphabet[] = "ab,\"\r\n";
+	static char buf[512];
+	unsigned seed = 7;
+	csv_record r;
+	for (int round = 0; round < 20000; round++) {
+		size_t n = (seed = seed * 1103515245u + 12345u) % sizeof(buf);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = alphabet[((seed = seed * 1103515245u + 12345u) >> 16) % 6];
+		long recs = 0, lines = 0, parsed = 0;
+		size_t cut = csv_split(buf, n, 1, &recs, &lines);
+		ck_assert_uint_eq(cut, n);
+		char *p = buf, *end = buf + n;
+		while (p < end) {
+			char *next = csv_parse(&r, p, end);
+			ck_assert(next > p && next <= end);
+			p = next;
+			parsed++;
+		}
+		ck_assert_int_eq(parsed, recs);
+	}
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("csv");
+	TCase *t = tcase_create("tokenizer");
+	tcase_add_test(t, plain);
+	tcase_add_test(t, quoted);
+	tcase_add_test(t, format_errors);
+	tcase_add_test(t, split);
+	tcase_add_test(t, random_input);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+TU_MAIN(suite)

@@ -144,13 +144,12 @@ static int emit(pipeline *p, slot *s)
 ** header() then reports the empty input); it is cut off the chunk. */
 static int take_header(pipeline *p, slot *s)
 {
-	long n = p->ops->header(p->ctx, s->c.in, s->c.len);
+	long lines = 0, n = p->ops->header(p->ctx, s->c.in, s->c.len, &lines);
 	if (n < 0)
 		return -1;
 	s->c.in += n, s->c.len -= (size_t)n;
 	s->c.first_record = 1;
-	for (long i = 0; i < n; i++)
-		s->c.first_line += s->base[i] == '\n';
+	s->c.first_line += lines;   /* counted by the parser: unquoting moved bytes */
 	return 0;
 }
 

@@ -31,8 +31,9 @@ typedef struct batch_chunk {
 
 typedef struct batch_ops {
 	/* Parses the header record at in[0..len) (main thread, once, before any
-	** chunk is processed); returns its length in bytes, or -1 to stop. */
-	long (*header)(void *ctx, char *in, size_t len);
+	** chunk is processed); returns its length in bytes and the line feeds it
+	** spans in *lines, or -1 to stop. */
+	long (*header)(void *ctx, char *in, size_t len, long *lines);
 	void *(*worker_new)(void *ctx);               /* NULL: out of memory */
 	void (*worker_free)(void *worker);
 	void (*process)(void *worker, batch_chunk *c);

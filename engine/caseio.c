@@ -42,7 +42,7 @@ typedef struct worker {
 
 /* ---------------------------------------------------------------- header */
 
-static long header(void *ctx, char *in, size_t len)
+static long header(void *ctx, char *in, size_t len, long *lines)
 {
 	job *j = ctx;
 	csv_record r;
@@ -51,6 +51,7 @@ static long header(void *ctx, char *in, size_t len)
 		return -1;
 	}
 	char *next = csv_parse(&r, in, in + len);
+	*lines = r.lines;
 	for (int c = 0; c < NCOLS; c++)
 		j->col[c] = -1;
 	j->nheader = r.nf;

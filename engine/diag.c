@@ -72,6 +72,7 @@ long srcpos_column(srcpos pos, const char *attr)
 }
 
 /* Delivers one diagnostic to the sink's callback and counts it. */
+__attribute__((format(printf, 6, 0)))
 static void emit(diag_sink *d, int severity, const char *file, long line, long col,
 		 const char *fmt, va_list ap)
 {

@@ -17,9 +17,12 @@ static const char *const CMP_NAMES[] = {"lt", "le", "gt", "ge", "eq", "ne"};
 
 #define S(off) (im->str + (off))
 
-/* Text of code id of kind px (0 dx, 1 px). */
+/* Text of code id of kind px (0 dx, 1 px); "?" for an id out of range (the
+** loader checks set bounds, not that a set holds ids of the right kind). */
 static const char *code_text(const img *im, int px, uint32_t id)
 {
+	if (id >= IMG_COUNT(im, px ? SEC_PX_CODE : SEC_DX_CODE))
+		return "?";
 	return S(px ? im->px_code[id] : im->dx_code[id]);
 }
 
@@ -38,7 +41,8 @@ static void put_sym_set(FILE *f, const img *im, uint32_t k)
 	const img_set *st = &im->set[k];
 	fprintf(f, "symset#%u[", k);
 	for (uint32_t i = 0; i < st->n; i++)
-		fprintf(f, "%s%s", i ? " " : "", S(im->sym[im->setdata[st->off + i]]));
+		fprintf(f, "%s%s", i ? " " : "", im->setdata[st->off + i] < IMG_COUNT(im, SEC_SYM)
+			? S(im->sym[im->setdata[st->off + i]]) : "?");
 	fputc(']', f);
 }
 

@@ -193,7 +193,7 @@ static uint32_t group_codes(const ctx *x, drg_scratch *s, int tr)
 }
 
 /* Formats a check message, substituting {field} with the case's text. */
-static void format_reason(drg_scratch *s, const char *msg)
+static void format_reason(drg_scratch *s, const drg_case *c, const char *msg)
 {
 	size_t n = 0;
 	for (const char *p = msg; *p && n + 1 < sizeof(s->reason);) {
@@ -208,7 +208,7 @@ static void format_reason(drg_scratch *s, const char *msg)
 			continue;
 		}
 		int w = snprintf(s->reason + n, sizeof(s->reason) - n, "%.*s",
-				 (int)s->c.text[f].len, s->c.text[f].ptr ? s->c.text[f].ptr : "");
+				 (int)c->text[f].len, c->text[f].ptr ? c->text[f].ptr : "");
 		n += w > 0 ? (size_t)w : 0;
 		if (n >= sizeof(s->reason))
 			n = sizeof(s->reason) - 1;
@@ -239,7 +239,7 @@ static int validate(const ctx *x, drg_scratch *s, int tr)
 		int failed = run(x, im->check[i].when);
 		ev(s, tr, EV_CHECK, !failed, i, 0);
 		if (failed) {
-			format_reason(s, im->str + im->check[i].message);
+			format_reason(s, c, im->str + im->check[i].message);
 			return -1;
 		}
 	}
@@ -262,8 +262,14 @@ int drg_group(drg_result *out, const drg_spec *spec, drg_scratch *s, unsigned fl
 {
 	if (!out || !spec || !s || s->spec != spec)
 		return DRG_EINVAL;
+	group_case(out, spec, s, &s->c, flags);
+	return DRG_OK;
+}
+
+void group_case(drg_result *out, const drg_spec *spec, drg_scratch *s, const drg_case *c,
+		unsigned flags)
+{
 	const img *im = &spec->im;
-	const drg_case *c = &s->c;
 	int tr = (flags & DRG_TRACE) != 0;
 	ctx x = {im, c, c->dx, c->px, c->ndx, c->npx};
 	s->traced = tr;
@@ -272,7 +278,7 @@ int drg_group(drg_result *out, const drg_spec *spec, drg_scratch *s, unsigned fl
 	if (validate(&x, s, tr) < 0) {
 		set_result(out, im, im->h->invalid, s->reason);
 		s->last = *out;
-		return DRG_OK;
+		return;
 	}
 	uint32_t r = group_codes(&x, s, tr);
 	/* retry: regroup with each later procedure alone, first result wins */
@@ -285,7 +291,6 @@ int drg_group(drg_result *out, const drg_spec *spec, drg_scratch *s, unsigned fl
 	}
 	set_result(out, im, r == IMG_NONE ? im->h->ungroupable : r, "");
 	s->last = *out;
-	return DRG_OK;
 }
 
 const char *drg_status_name(enum drg_status st)

@@ -104,8 +104,12 @@ static int ops_ok(const img *im)
 			return 0;
 		switch (o->code) { /* ORDER OP */
 		case OP_MAIN_DX: case OP_ANY_DX: case OP_SEC_DX:
-		case OP_MAIN_PX: case OP_ANY_PX: case OP_SEC_PX: case OP_SYM_IN:
+		case OP_MAIN_PX: case OP_ANY_PX: case OP_SEC_PX:
 			if (o->k >= IMG_COUNT(im, SEC_SET))
+				return 0;
+			break;
+		case OP_SYM_IN:
+			if (o->k >= IMG_COUNT(im, SEC_SET) || o->a >= DRG_F_COUNT)
 				return 0;
 			break;
 		case OP_CMP: case OP_MISSING: case OP_NONZERO:

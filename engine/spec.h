@@ -64,6 +64,12 @@ struct drg_scratch {
 	char reason[512];                /* formatted check message */
 };
 
+/* exec.c: drg_group() on a case that need not be the scratch's own (the
+** trace and reason still go to s; explain works only for s's own case).
+** The benchmark groups pre-filled cases with it. */
+void group_case(drg_result *out, const drg_spec *spec, drg_scratch *s, const drg_case *c,
+		unsigned flags);
+
 /* compile.c: fills the image sections of c from its model and the header
 ** scalars of h.  0, or -1 after reporting. */
 int compile_model(compiler *c, img_header *h);

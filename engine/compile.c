@@ -235,6 +235,76 @@ static uint32_t outcome(compiler *c, enum drg_status st, const m_outcome *o, con
 
 /* ---------------------------------------------------------------- rules */
 
+/* The kind of each set as the ops use it: 1 dx, 2 px, 0 neither (symbols).
+** Returns a drg_calloc'd array of nset bytes, or NULL out of memory. */
+static unsigned char *set_kinds(compiler *c, uint32_t nset)
+{
+	unsigned char *kind = drg_calloc(nset ? nset : 1, 1);
+	const img_op *op = (const img_op *)c->sec[SEC_OP].p;
+	size_t nop = c->sec[SEC_OP].n / sizeof(img_op);
+	for (size_t i = 0; kind && i < nop; i++) {
+		unsigned code = op[i].code;
+		if (op[i].k >= nset)
+			continue;   /* an unknown set, already reported */
+		if (code == OP_MAIN_DX || code == OP_ANY_DX || code == OP_SEC_DX)
+			kind[op[i].k] = 1;
+		else if (code == OP_MAIN_PX || code == OP_ANY_PX || code == OP_SEC_PX)
+			kind[op[i].k] = 2;
+	}
+	return kind;
+}
+
+/* Writes the membership index of one code kind (see image.h): for each code
+** id, the ascending indexes of the sets of that kind that hold it. */
+static void emit_memb(compiler *c, const unsigned char *kind, unsigned want, uint32_t ncodes,
+		      enum img_sec starts)
+{
+	const img_set *set = (const img_set *)c->sec[SEC_SET].p;
+	const uint32_t *data = (const uint32_t *)c->sec[SEC_SETDATA].p;
+	uint32_t nset = (uint32_t)(c->sec[SEC_SET].n / sizeof(img_set));
+	uint32_t *start = drg_calloc((size_t)ncodes + 1, 4), base = (uint32_t)(c->sec[SEC_MEMB].n / 4);
+	uint32_t *fill = drg_calloc((size_t)ncodes + 1, 4), total = 0;
+	if (!start || !fill) {
+		c->oom = 1;
+		goto out;
+	}
+	for (uint32_t k = 0; k < nset; k++)     /* count the runs' lengths */
+		for (uint32_t j = 0; kind[k] == want && j < set[k].n; j++)
+			start[data[set[k].off + j]]++;
+	for (uint32_t id = 0; id <= ncodes; id++) {   /* lengths -> absolute starts */
+		uint32_t len = start[id];
+		start[id] = base + total, fill[id] = total;
+		total += len;
+	}
+	uint32_t *memb = drg_calloc(total ? total : 1, 4);
+	if (!memb) {
+		c->oom = 1;
+		goto out;
+	}
+	for (uint32_t k = 0; k < nset; k++)     /* ascending k keeps each run sorted */
+		for (uint32_t j = 0; kind[k] == want && j < set[k].n; j++)
+			memb[fill[data[set[k].off + j]]++] = k;
+	buf_add(c, SEC_MEMB, memb, (size_t)total * 4);
+	buf_add(c, starts, start, ((size_t)ncodes + 1) * 4);
+	drg_free(memb);
+out:
+	drg_free(start);
+	drg_free(fill);
+}
+
+static void emit_membership(compiler *c)
+{
+	uint32_t nset = (uint32_t)(c->sec[SEC_SET].n / sizeof(img_set));
+	unsigned char *kind = set_kinds(c, nset);
+	if (!kind) {
+		c->oom = 1;
+		return;
+	}
+	emit_memb(c, kind, 1, (uint32_t)(c->sec[SEC_DX_CODE].n / 4), SEC_DX_MEMB);
+	emit_memb(c, kind, 2, (uint32_t)(c->sec[SEC_PX_CODE].n / 4), SEC_PX_MEMB);
+	drg_free(kind);
+}
+
 /* Records the spec files, named relative to the directory of the spec given
 ** to the compiler (files.v[0]), so that images and traces do not depend on
 ** where the spec tree was when it was compiled. */
@@ -446,6 +516,7 @@ int compile_model(compiler *c, img_header *h)
 	emit_mdcs(c);
 	warn_unused(c);
 	codes_emit_symbols(c);
+	emit_membership(c);
 	emit_files(c);
 	if (c->oom && !c->d->nerrors)
 		diag_at(c->d, DRG_DIAG_ERROR, "", 0, 0, "out of memory");

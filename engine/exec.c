@@ -15,13 +15,58 @@
 
 #include "spec.h"
 
-/* What run() reads: the case's codes, possibly with a procedure view. */
+/* What run() reads: the case's codes, possibly with a procedure view, and
+** the sets they belong to, per role (bits of ROLE_* runs of nwords words). */
 typedef struct ctx {
 	const img *im;
 	const drg_case *c;
 	const uint32_t *dx, *px;
 	uint32_t ndx, npx;
+	uint64_t *bits;
+	uint32_t nwords;
 } ctx;
+
+/* Sets the bits of the sets holding code id (unknown ids hold none). */
+static void mark(const uint32_t *memb, const uint32_t *start, uint32_t ncodes, uint32_t id,
+		 uint64_t *bits)
+{
+	if (id >= ncodes)
+		return;
+	for (uint32_t j = start[id]; j < start[id + 1]; j++)
+		bits[memb[j] >> 6] |= 1ull << (memb[j] & 63);
+}
+
+/* Fills the three role bitsets from `main` (principal, secondary, any) for
+** n codes whose membership index is start. */
+static void roles(const ctx *x, int main, const uint32_t *ids, uint32_t n, const uint32_t *start,
+		  uint32_t ncodes)
+{
+	uint32_t w = x->nwords;
+	uint64_t *m = x->bits + (size_t)main * w, *s = m + w, *a = s + w;
+	memset(m, 0, 3 * (size_t)w * sizeof(*m));
+	if (n)
+		mark(x->im->memb, start, ncodes, ids[0], m);
+	for (uint32_t i = 1; i < n; i++)
+		mark(x->im->memb, start, ncodes, ids[i], s);
+	for (uint32_t i = 0; i < w; i++)
+		a[i] = m[i] | s[i];
+}
+
+static void dx_roles(const ctx *x)
+{
+	roles(x, ROLE_MAIN_DX, x->dx, x->ndx, x->im->dx_memb, IMG_COUNT(x->im, SEC_DX_CODE));
+}
+
+static void px_roles(const ctx *x)
+{
+	roles(x, ROLE_MAIN_PX, x->px, x->npx, x->im->px_memb, IMG_COUNT(x->im, SEC_PX_CODE));
+}
+
+/* Does the code in `role` belong to set k? */
+static inline int in_role(const ctx *x, int role, uint32_t k)
+{
+	return (int)(x->bits[(size_t)role * x->nwords + (k >> 6)] >> (k & 63) & 1);
+}
 
 static int compare(int64_t v, unsigned cmp, int64_t k)
 {
@@ -33,14 +78,6 @@ static int compare(int64_t v, unsigned cmp, int64_t k)
 	case CMP_EQ: return v == k;
 	default: return v != k;
 	}
-}
-
-static int any_in(const img *im, uint32_t set, const uint32_t *ids, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (img_in_set(im, set, ids[i]))
-			return 1;
-	return 0;
 }
 
 /* Some secondary diagnosis is in map k and not excluded: excluded means the
@@ -87,22 +124,22 @@ static int run(const ctx *x, uint32_t pc)
 			r = (int)o->k;
 			break;
 		case OP_MAIN_DX:
-			r = x->ndx && img_in_set(im, o->k, x->dx[0]);
+			r = in_role(x, ROLE_MAIN_DX, o->k);
 			break;
 		case OP_ANY_DX:
-			r = any_in(im, o->k, x->dx, x->ndx);
+			r = in_role(x, ROLE_ANY_DX, o->k);
 			break;
 		case OP_SEC_DX:
-			r = x->ndx > 1 && any_in(im, o->k, x->dx + 1, x->ndx - 1);
+			r = in_role(x, ROLE_SEC_DX, o->k);
 			break;
 		case OP_MAIN_PX:
-			r = x->npx && img_in_set(im, o->k, x->px[0]);
+			r = in_role(x, ROLE_MAIN_PX, o->k);
 			break;
 		case OP_ANY_PX:
-			r = any_in(im, o->k, x->px, x->npx);
+			r = in_role(x, ROLE_ANY_PX, o->k);
 			break;
 		case OP_SEC_PX:
-			r = x->npx > 1 && any_in(im, o->k, x->px + 1, x->npx - 1);
+			r = in_role(x, ROLE_SEC_PX, o->k);
 			break;
 		case OP_COUNT:
 			r = compare(o->a ? x->npx : x->ndx, o->b, (int32_t)o->k);
@@ -271,7 +308,9 @@ void group_case(drg_result *out, const drg_spec *spec, drg_scratch *s, const drg
 {
 	const img *im = &spec->im;
 	int tr = (flags & DRG_TRACE) != 0;
-	ctx x = {im, c, c->dx, c->px, c->ndx, c->npx};
+	ctx x = {im, c, c->dx, c->px, c->ndx, c->npx, s->bits, s->nwords};
+	dx_roles(&x);   /* checks may test sets too */
+	px_roles(&x);
 	s->traced = tr;
 	s->ntrace = 0;
 	s->truncated = 0;
@@ -287,6 +326,7 @@ void group_case(drg_result *out, const drg_spec *spec, drg_scratch *s, const drg
 		ev(s, tr, EV_RETRY, 0, 0, i);
 		x.px = c->px + i;
 		x.npx = 1;
+		px_roles(&x);
 		r = group_codes(&x, s, tr);
 	}
 	set_result(out, im, r == IMG_NONE ? im->h->ungroupable : r, "");

@@ -14,12 +14,12 @@
 const size_t img_sec_elem[SEC_COUNT] = {
 	1, 4, 4, 4, 4, 4, 4, 4, 4, sizeof(img_set), 4, sizeof(img_map), 2, 4,
 	sizeof(img_op), sizeof(img_check), sizeof(img_mdc), sizeof(img_step),
-	sizeof(img_adrg), sizeof(img_split), sizeof(img_result), 4};
+	sizeof(img_adrg), sizeof(img_split), sizeof(img_result), 4, 4, 4, 4};
 
 const char *const img_sec_names[SEC_COUNT] = {
 	"str", "dx_code", "dx_name", "dx_hash", "px_code", "px_name", "px_hash", "sym",
 	"sym_hash", "set", "setdata", "map", "mapdata", "label", "op", "check", "mdc", "step",
-	"adrg", "split", "result", "file"};
+	"adrg", "split", "result", "file", "dx_memb", "px_memb", "memb"};
 
 /* Resolves section s into *p after checking it lies inside the image. */
 static int section(img *im, enum img_sec s, const void **p)
@@ -88,6 +88,22 @@ static int maps_ok(const img *im)
 			return 0;
 	}
 	return strs_ok(im, im->label, IMG_COUNT(im, SEC_LABEL));
+}
+
+/* A membership index: n + 1 ascending starts ending at the run data's end,
+** and every set index in range. */
+static int memb_ok(const img *im, const uint32_t *start, uint32_t count, uint32_t ncodes)
+{
+	uint32_t nmemb = IMG_COUNT(im, SEC_MEMB), nset = IMG_COUNT(im, SEC_SET);
+	if (count != ncodes + 1 || start[ncodes] > nmemb)
+		return 0;
+	for (uint32_t i = 0; i < ncodes; i++)
+		if (start[i] > start[i + 1])
+			return 0;
+	for (uint32_t j = start[0]; j < start[ncodes]; j++)
+		if (im->memb[j] >= nset)
+			return 0;
+	return 1;
 }
 
 /* Every op's operands are in range and its jumps stay inside its program. */
@@ -222,7 +238,8 @@ int img_open(img *im, const void *base, size_t size, const char **why)
 		(const void **)&im->mapdata, (const void **)&im->label, (const void **)&im->op,
 		(const void **)&im->check, (const void **)&im->mdc, (const void **)&im->step,
 		(const void **)&im->adrg, (const void **)&im->split, (const void **)&im->result,
-		(const void **)&im->file};
+		(const void **)&im->file, (const void **)&im->dx_memb, (const void **)&im->px_memb,
+		(const void **)&im->memb};
 	for (int s = 0; s < SEC_COUNT; s++)
 		if (section(im, s, p[s]) < 0)
 			return *why = "a section lies outside the image", DRG_EIMAGE;
@@ -243,7 +260,9 @@ int img_open(img *im, const void *base, size_t size, const char **why)
 	    (h->cc_map != IMG_NONE && h->cc_map >= nmap) ||
 	    (h->cce_map != IMG_NONE && h->cce_map >= nmap))
 		return *why = "corrupt header fields", DRG_EIMAGE;
-	if (!sets_ok(im) || !maps_ok(im))
+	if (!sets_ok(im) || !maps_ok(im) ||
+	    !memb_ok(im, im->dx_memb, IMG_COUNT(im, SEC_DX_MEMB), ndx) ||
+	    !memb_ok(im, im->px_memb, IMG_COUNT(im, SEC_PX_MEMB), npx))
 		return *why = "corrupt code sets or maps", DRG_EIMAGE;
 	if (!ops_ok(im))
 		return *why = "corrupt condition programs", DRG_EIMAGE;

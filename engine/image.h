@@ -28,6 +28,13 @@
 ** exclusion tables, trauma sites) is a dense u16 per code of its kind in
 ** SEC_MAPDATA, 0 meaning "not in the map".
 **
+** Membership.  For grouping, the sets a case's codes belong to are found once
+** per case rather than searched per op: SEC_DX_MEMB (one u32 per dx id, plus
+** one) gives where each id's run of set indexes starts in SEC_MEMB (ascending
+** set indexes of the dx sets holding it); SEC_PX_MEMB the same for procedures.
+** The evaluator turns a case's codes into per-role bitsets over the sets
+** (principal, secondary, any), and a set op is then one bit test.
+**
 ** Conditions are programs of fixed-size ops (img_op, ops.def) in SEC_OP,
 ** evaluated like classic BPF: each op tests one thing and continues at
 ** op+jt when true, op+jf when false (both forward); OP_RET ends the program
@@ -47,7 +54,7 @@
 #include <stdint.h>
 
 #define IMG_MAGIC "DRGSPEC\n"
-#define IMG_FORMAT 1u
+#define IMG_FORMAT 2u
 #define IMG_ENDIAN 0x01020304u
 #define IMG_NONE 0xFFFFFFFFu
 
@@ -74,6 +81,9 @@ enum img_sec { /* ORDER SEC */
 	SEC_SPLIT,      /* img_split */
 	SEC_RESULT,     /* img_result */
 	SEC_FILE,       /* u32 string offsets: spec file paths */
+	SEC_DX_MEMB,    /* u32 per dx id + 1: start of its run in SEC_MEMB */
+	SEC_PX_MEMB,    /* u32 per px id + 1 */
+	SEC_MEMB,       /* u32 set indexes, ascending within each run */
 	SEC_COUNT
 };
 
@@ -194,6 +204,7 @@ typedef struct img {
 	const img_split *split;
 	const img_result *result;
 	const uint32_t *file;
+	const uint32_t *dx_memb, *px_memb, *memb;
 } img;
 
 /* Size in bytes of one element of each section.  ORDER SEC */

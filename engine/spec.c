@@ -204,15 +204,27 @@ int drg_scratch_new(drg_scratch **out, const drg_spec *spec)
 {
 	if (!out || !spec)
 		return DRG_EINVAL;
+	*out = NULL;
 	drg_scratch *s = drg_calloc(1, sizeof(*s));
 	if (!s)
 		return DRG_ENOMEM;
 	s->spec = spec;
+	s->nwords = (IMG_COUNT(&spec->im, SEC_SET) + 63) / 64;
+	s->bits = drg_calloc((size_t)ROLE_COUNT * s->nwords + 1, sizeof(*s->bits));
+	if (!s->bits) {
+		drg_free(s);
+		return DRG_ENOMEM;
+	}
 	*out = s;
 	return DRG_OK;
 }
 
-void drg_scratch_free(drg_scratch *s) { drg_free(s); }
+void drg_scratch_free(drg_scratch *s)
+{
+	if (s)
+		drg_free(s->bits);
+	drg_free(s);
+}
 
 drg_case *drg_scratch_case(drg_scratch *s)
 {

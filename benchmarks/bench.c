@@ -23,6 +23,7 @@
 
 #include "alloc.h"
 #include "caseio.h"
+#include "columns.h"
 #include "csv.h"
 #include "spec.h"
 
@@ -47,12 +48,11 @@ static double median(double *v, int n)
 	return v[n / 2];
 }
 
-/* The case file in memory, and the column of each field. */
+/* The case file in memory. */
 typedef struct input {
 	char *text;
 	size_t len;
 	long records;
-	int col_dx, col_px, col_f[DRG_F_COUNT];
 } input;
 
 static void die(const char *what)
@@ -79,54 +79,29 @@ static void read_input(input *in, const char *path)
 	in->records--;   /* the header */
 }
 
-/* Maps the header (the canonical column names) from a private copy. */
-static char *map_header(input *in, char *work)
+/* Maps the header of the copy of the input in work; returns the first record. */
+static char *map_header(const input *in, char *work, case_columns *cols)
 {
-	static const char *const names[DRG_F_COUNT] = {"sex", "age", "age_days", "birth_weight",
-		"dept", "los", "discharge", "icu_hours", "total_cost"};
 	csv_record r;
 	char *next = csv_parse(&r, work, work + in->len);
-	in->col_dx = in->col_px = -1;
-	for (int f = 0; f < DRG_F_COUNT; f++)
-		in->col_f[f] = -1;
-	for (size_t i = 0; i < r.nf; i++) {
-		drg_text t = r.field[i];
-		if (t.len == 2 && !memcmp(t.ptr, "dx", 2)) in->col_dx = (int)i;
-		if (t.len == 2 && !memcmp(t.ptr, "px", 2)) in->col_px = (int)i;
-		for (int f = 0; f < DRG_F_COUNT; f++)
-			if (strlen(names[f]) == t.len && !memcmp(names[f], t.ptr, t.len))
-				in->col_f[f] = (int)i;
-	}
+	columns_map(cols, &r);
 	return next;
-}
-
-static drg_text cell(const csv_record *r, int col)
-{
-	return col >= 0 && (size_t)col < r->nf ? r->field[col] : (drg_text){"", 0};
-}
-
-static void fill(drg_case *c, const input *in, const csv_record *r)
-{
-	for (int f = 0; f < DRG_F_COUNT; f++)
-		drg_case_set(c, (enum drg_field)f, cell(r, in->col_f[f]));
-	drg_case_set_dx(c, cell(r, in->col_dx));
-	drg_case_set_px(c, cell(r, in->col_px));
 }
 
 /* Parses every record into the scratch's case; returns seconds.  When pre is
 ** not NULL, the first NPRE cases are copied there. */
 static double parse_all(const input *in, drg_scratch *s, drg_case *pre, char *work)
 {
+	case_columns cols;
 	memcpy(work, in->text, in->len);
-	input tmp = *in;
-	char *p = map_header(&tmp, work), *end = work + in->len;
+	char *p = map_header(in, work, &cols), *end = work + in->len;
 	csv_record r;
 	long i = 0;
 	double t0 = now();
 	while (p < end) {
 		p = csv_parse(&r, p, end);
 		drg_case *c = drg_scratch_case(s);
-		fill(c, &tmp, &r);
+		columns_fill(&cols, &r, c);
 		if (pre && i < NPRE)
 			pre[i] = *c;
 		i++;
@@ -214,9 +189,9 @@ static void stage_group(const drg_spec *spec, const input *in, drg_scratch *s, i
 static void stage_latency(const drg_spec *spec, const input *in, drg_scratch *s)
 {
 	char *work = malloc(in->len + 1);
+	case_columns cols;
 	memcpy(work, in->text, in->len);
-	input tmp = *in;
-	char *p = map_header(&tmp, work), *end = work + in->len;
+	char *p = map_header(in, work, &cols), *end = work + in->len;
 	long n = in->records < 200000 ? in->records : 200000, i = 0;
 	double *t = malloc((size_t)n * sizeof(*t));
 	csv_record r;
@@ -224,7 +199,7 @@ static void stage_latency(const drg_spec *spec, const input *in, drg_scratch *s)
 	while (p < end && i < n) {
 		p = csv_parse(&r, p, end);
 		double t0 = now();
-		fill(drg_scratch_case(s), &tmp, &r);
+		columns_fill(&cols, &r, drg_scratch_case(s));
 		drg_group(&res, spec, s, 0);
 		t[i++] = now() - t0;
 	}

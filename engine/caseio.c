@@ -1,6 +1,6 @@
 /*
 ** caseio.c: case CSV -> result CSV (see caseio.h).  The header callback maps
-** column names to our fields once; process() then walks a chunk's records:
+** column names to our fields once (columns.h); process() then walks a chunk's records:
 ** cut into fields (csv_parse), fill the worker's scratch case, group, append
 ** the row to the chunk's output.  Nothing here allocates per record: rows go
 ** into the chunk's reusable output buffer.
@@ -11,15 +11,8 @@
 
 #include "alloc.h"
 #include "batch.h"
+#include "columns.h"
 #include "csv.h"
-
-/* Input columns we read; everything else is ignored. */
-enum col { COL_ID, COL_DX, COL_PX, COL_FIELD0 };
-#define NCOLS (COL_FIELD0 + DRG_F_COUNT)
-
-static const char *const COL_NAMES[NCOLS] = {
-	"id", "dx", "px", "sex", "age", "age_days", "birth_weight", "dept", "los", "discharge",
-	"icu_hours", "total_cost"};
 
 /* Counters in batch_chunk.stats. */
 enum { ST_RECORDS, ST_STATUS0, ST_ERRORS = ST_STATUS0 + 4 };
@@ -29,8 +22,7 @@ typedef struct job {
 	const char *name;
 	const caseio_opts *o;
 	FILE *out;
-	long col[NCOLS];       /* field index per column, or -1 */
-	size_t nheader;
+	case_columns cols;
 } job;
 
 typedef struct worker {
@@ -52,19 +44,8 @@ static long header(void *ctx, char *in, size_t len, long *lines)
 	}
 	char *next = csv_parse(&r, in, in + len);
 	*lines = r.lines;
-	for (int c = 0; c < NCOLS; c++)
-		j->col[c] = -1;
-	j->nheader = r.nf;
-	for (size_t i = 0; i < r.nf; i++) {
-		drg_text t = r.field[i];
-		if (i == 0 && t.len >= 3 && memcmp(t.ptr, "\xEF\xBB\xBF", 3) == 0)
-			t.ptr += 3, t.len -= 3;   /* a UTF-8 byte order mark */
-		for (int c = 0; c < NCOLS; c++)
-			if (strlen(COL_NAMES[c]) == t.len && memcmp(COL_NAMES[c], t.ptr, t.len) == 0 &&
-			    j->col[c] < 0)
-				j->col[c] = (long)i;
-	}
-	if (j->col[COL_DX] < 0) {
+	columns_map(&j->cols, &r);
+	if (j->cols.col[COL_DX] < 0) {
 		fprintf(stderr, "drg: %s: the header has no 'dx' column (see docs/case-format.md)\n",
 			j->name);
 		return -1;
@@ -124,31 +105,22 @@ static void put_str(batch_chunk *c, const char *s, char sep)
 
 /* ---------------------------------------------------------------- records */
 
-static drg_text cell(const worker *w, int col)
-{
-	long i = w->j->col[col];
-	return i >= 0 && (size_t)i < w->rec.nf ? w->rec.field[i] : (drg_text){"", 0};
-}
-
 /* Fills the scratch's case from the current record; 0, or -1 with w->reason
 ** set when the record cannot be read. */
 static int read_case(worker *w, long record, long line)
 {
 	const char *why = w->rec.error;
 	char buf[96];
-	if (!why && w->rec.nf != w->j->nheader) {
-		snprintf(buf, sizeof(buf), "%zu fields, the header has %zu", w->rec.nf, w->j->nheader);
+	if (!why && w->rec.nf != w->j->cols.nheader) {
+		snprintf(buf, sizeof(buf), "%zu fields, the header has %zu", w->rec.nf,
+			 w->j->cols.nheader);
 		why = buf;
 	}
 	if (why) {
 		snprintf(w->reason, sizeof(w->reason), "record %ld (line %ld): %s", record, line, why);
 		return -1;
 	}
-	drg_case *c = drg_scratch_case(w->s);
-	for (int f = 0; f < DRG_F_COUNT; f++)
-		drg_case_set(c, (enum drg_field)f, cell(w, COL_FIELD0 + f));
-	drg_case_set_dx(c, cell(w, COL_DX));
-	drg_case_set_px(c, cell(w, COL_PX));
+	columns_fill(&w->j->cols, &w->rec, drg_scratch_case(w->s));
 	return 0;
 }
 
@@ -169,7 +141,7 @@ static void put_explain(worker *w, batch_chunk *c)
 static void group_record(worker *w, batch_chunk *c, long record, long line)
 {
 	const caseio_opts *o = w->j->o;
-	drg_text id = cell(w, COL_ID);
+	drg_text id = columns_cell(&w->j->cols, &w->rec, COL_ID);
 	drg_result res;
 	if (o->only_id && (strlen(o->only_id) != id.len || memcmp(o->only_id, id.ptr, id.len)))
 		return;

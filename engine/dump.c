@@ -13,8 +13,6 @@ static const char *const OP_NAMES[] = {
 #undef OP
 };
 
-static const char *const CMP_NAMES[] = {"lt", "le", "gt", "ge", "eq", "ne"};
-
 #define S(off) (im->str + (off))
 
 /* Text of code id of kind px (0 dx, 1 px); "?" for an id out of range (the
@@ -61,10 +59,10 @@ static void put_operands(FILE *f, const img *im, const img_op *o)
 		fputc(' ', f), put_set(f, im, o->k, 1);
 		break;
 	case OP_COUNT:
-		fprintf(f, " %s %s %d", o->a ? "px" : "dx", CMP_NAMES[o->b], (int32_t)o->k);
+		fprintf(f, " %s %s %d", o->a ? "px" : "dx", cmp_names[o->b], (int32_t)o->k);
 		break;
 	case OP_CMP:
-		fprintf(f, " %s %s %d", drg_field_names[o->a], CMP_NAMES[o->b], (int32_t)o->k);
+		fprintf(f, " %s %s %d", drg_field_names[o->a], cmp_names[o->b], (int32_t)o->k);
 		break;
 	case OP_MISSING: case OP_NONZERO:
 		fprintf(f, " %s", drg_field_names[o->a]);

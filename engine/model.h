@@ -33,7 +33,13 @@ enum cond_op {
 };
 
 /* Comparison operators, in the order of their XML names. */
-enum cmp_op { CMP_LT, CMP_LE, CMP_GT, CMP_GE, CMP_EQ, CMP_NE };
+enum cmp_op { CMP_LT, CMP_LE, CMP_GT, CMP_GE, CMP_EQ, CMP_NE, CMP_COUNT };
+
+/* The spec's names of the comparisons, by enum cmp_op (spec_xml.c). */
+extern const char *const cmp_names[CMP_COUNT];
+
+/* Field names as in the canonical CSV and the spec, by enum drg_field (case.c). */
+extern const char *const drg_field_names[DRG_F_COUNT];
 
 /* Pseudo fields counted by <count of="dx|px">. */
 #define CF_DX 100

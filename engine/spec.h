@@ -79,7 +79,5 @@ void group_case(drg_result *out, const drg_spec *spec, drg_scratch *s, const drg
 ** scalars of h.  0, or -1 after reporting. */
 int compile_model(compiler *c, img_header *h);
 
-/* Field names as in the canonical CSV. */
-extern const char *const drg_field_names[DRG_F_COUNT];
 
 #endif

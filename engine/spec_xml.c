@@ -36,6 +36,7 @@ typedef struct reader {
 	xmlRelaxNGPtr schema;
 	strmap loaded;           /* resolved path -> srcfile * (read once) */
 	strmap active;           /* specs being read: `extends` cycle detection */
+	strmap tags;             /* element names seen, interned (see tag_of) */
 	const char *cur_path;    /* file whose errors libxml2 is reporting */
 	int depth;
 } reader;
@@ -46,27 +47,26 @@ static int read_file(reader *r, const char *path, int own, int want_spec);
 
 /* ---------------------------------------------------------------- helpers */
 
-/* Line of a node (libxml2 keeps it; 0 if unknown). */
-/* The element names of the schema, as static strings: a srcpos outlives the
-** parsed document whose node names it would otherwise point into. */
-static const char *static_tag(const xmlChar *name)
+static int oom(reader *r);
+
+/* The element name of n, interned in the model's arena: a srcpos outlives
+** the parsed document whose node names it would otherwise point into.
+** Out of memory is reported (the compile fails) and gives NULL. */
+static const char *tag_of(reader *r, xmlNodePtr n)
 {
-	static const char *const tags[] = {
-		"drg-spec", "drg-library", "source", "import", "codeset", "codemap", "dictionary",
-		"names", "codes", "prefix", "pattern", "remove", "group", "e", "settings", "outcomes",
-		"outcome", "validation", "check", "retry", "mdc-order", "mdc", "enter", "try", "qy",
-		"adrg", "when", "drg", "all", "any", "not", "true", "false", "main-dx", "any-dx",
-		"secondary-dx", "main-px", "any-px", "secondary-px", "has-dx", "has-px", "has-mcc",
-		"has-cc", "count", "cmp", "missing", "present", "nonzero", "in", "distinct-sites"};
-	for (size_t i = 0; name && i < sizeof(tags) / sizeof(tags[0]); i++)
-		if (!strcmp(tags[i], (const char *)name))
-			return tags[i];
-	return NULL;
+	const char *name = (const char *)n->name, *t = strmap_get(&r->tags, name);
+	if (t)
+		return t;
+	char *copy = arena_strdup(&r->m->a, name);
+	if (!copy || strmap_put(&r->tags, copy, copy) < 0)
+		return oom(r), NULL;
+	return copy;
 }
 
-static srcpos pos_of(const srcfile *f, xmlNodePtr n)
+/* Position of node n (line 0 if libxml2 does not know it). */
+static srcpos pos_of(reader *r, const srcfile *f, xmlNodePtr n)
 {
-	srcpos p = {f, n ? xmlGetLineNo(n) : 0, n ? static_tag(n->name) : NULL};
+	srcpos p = {f, n ? xmlGetLineNo(n) : 0, n ? tag_of(r, n) : NULL};
 	if (p.line < 0)
 		p.line = 0;
 	return p;
@@ -118,19 +118,16 @@ static int oom(reader *r)
 	return -1;
 }
 
-/* Index of s in names[] (NULL-terminated), or -1. */
-static int lookup(const char *const *names, const char *s)
+/* Index of s in names[0..n), or -1. */
+static int lookup(const char *const *names, int n, const char *s)
 {
-	for (int i = 0; s && names[i]; i++)
+	for (int i = 0; s && i < n; i++)
 		if (strcmp(names[i], s) == 0)
 			return i;
 	return -1;
 }
 
-static const char *const FIELD_NAMES[] = {
-	"sex", "age", "age_days", "birth_weight", "dept", "los", "discharge", "icu_hours",
-	"total_cost", NULL};
-static const char *const CMP_NAMES[] = {"lt", "le", "gt", "ge", "eq", "ne", NULL};
+const char *const cmp_names[CMP_COUNT] = {"lt", "le", "gt", "ge", "eq", "ne"};
 
 /* Parses a decimal integer attribute; reports and returns -1 when malformed. */
 static int num_attr(reader *r, const srcfile *f, xmlNodePtr n, const char *name, long *out)
@@ -138,13 +135,13 @@ static int num_attr(reader *r, const srcfile *f, xmlNodePtr n, const char *name,
 	const char *s = attr(r, n, name);
 	char *end;
 	if (!s) {
-		diag_error(r->d, pos_of(f, n), NULL, "<%s> needs attribute '%s'", n->name, name);
+		diag_error(r->d, pos_of(r, f, n), NULL, "<%s> needs attribute '%s'", n->name, name);
 		return -1;
 	}
 	errno = 0;
 	*out = strtol(s, &end, 10);
 	if (errno || end == s || *end) {
-		diag_error(r->d, pos_of(f, n), name, "'%s' is not an integer", s);
+		diag_error(r->d, pos_of(r, f, n), name, "'%s' is not an integer", s);
 		return -1;
 	}
 	return 0;
@@ -179,9 +176,9 @@ static const struct {
 static int read_field(reader *r, const srcfile *f, xmlNodePtr n, cond *c)
 {
 	const char *s = attr(r, n, "field");
-	c->field = lookup(FIELD_NAMES, s);
+	c->field = lookup(drg_field_names, DRG_F_COUNT, s);
 	if (c->field < 0) {
-		diag_error(r->d, pos_of(f, n), "field", "unknown field '%s'", s ? s : "");
+		diag_error(r->d, pos_of(r, f, n), "field", "unknown field '%s'", s ? s : "");
 		return -1;
 	}
 	return 0;
@@ -191,9 +188,9 @@ static int read_field(reader *r, const srcfile *f, xmlNodePtr n, cond *c)
 static int read_cmp(reader *r, const srcfile *f, xmlNodePtr n, cond *c)
 {
 	const char *op = attr(r, n, "op");
-	c->cmp = lookup(CMP_NAMES, op);
+	c->cmp = lookup(cmp_names, CMP_COUNT, op);
 	if (c->cmp < 0) {
-		diag_error(r->d, pos_of(f, n), "op", "unknown comparison '%s'", op ? op : "");
+		diag_error(r->d, pos_of(r, f, n), "op", "unknown comparison '%s'", op ? op : "");
 		return -1;
 	}
 	return num_attr(r, f, n, "value", &c->value);
@@ -246,14 +243,14 @@ static cond *read_cond(reader *r, const srcfile *f, xmlNodePtr n)
 	for (i = 0; i < k && !is(n, COND_NAMES[i].name); i++)
 		;
 	if (i == k) {
-		diag_error(r->d, pos_of(f, n), NULL, "<%s> is not a condition", n->name);
+		diag_error(r->d, pos_of(r, f, n), NULL, "<%s> is not a condition", n->name);
 		return NULL;
 	}
 	cond *c = arena_alloc(&r->m->a, sizeof(*c));
 	if (!c)
 		return oom(r), NULL;
 	c->op = COND_NAMES[i].op;
-	c->pos = pos_of(f, n);
+	c->pos = pos_of(r, f, n);
 	if (c->op == C_ALL || c->op == C_ANY || c->op == C_NOT) {
 		for (xmlNodePtr ch = n->children; ch; ch = ch->next) {
 			if (ch->type != XML_ELEMENT_NODE)
@@ -299,7 +296,7 @@ static int read_codeset(reader *r, const srcfile *f, xmlNodePtr n, int own)
 	m_codeset *cs = arena_alloc(&r->m->a, sizeof(*cs));
 	if (!cs)
 		return oom(r);
-	cs->h = (def_head){attr(r, n, "id"), pos_of(f, n), own, NULL, NULL, 0};
+	cs->h = (def_head){attr(r, n, "id"), pos_of(r, f, n), own, NULL, NULL, 0};
 	cs->kind = kind_attr(r, n);
 	cs->base = attr(r, n, "base");
 	cs->base_pos = cs->h.pos;
@@ -317,7 +314,7 @@ static int read_codeset(reader *r, const srcfile *f, xmlNodePtr n, int own)
 			if (!p || !t || !(p->re = arena_strdup(&r->m->a, (const char *)t)))
 				rc = -1;
 			else {
-				p->pos = pos_of(f, c);
+				p->pos = pos_of(r, f, c);
 				rc = ptrvec_push(&r->m->a, &cs->patterns, p);
 			}
 			xmlFree(t);
@@ -372,7 +369,7 @@ static int read_table(reader *r, const srcfile *f, xmlNodePtr n, int own, enum d
 	m_table *t = arena_alloc(&r->m->a, sizeof(*t));
 	if (!t)
 		return oom(r);
-	t->h = (def_head){attr(r, n, "id"), pos_of(f, n), own, NULL, NULL, 0};
+	t->h = (def_head){attr(r, n, "id"), pos_of(r, f, n), own, NULL, NULL, 0};
 	t->kind = kind_attr(r, n);
 	t->base = attr(r, n, "base");
 	t->base_pos = t->h.pos;
@@ -398,7 +395,7 @@ static int read_adrg(reader *r, const srcfile *f, xmlNodePtr n, int own)
 	if (!a)
 		return oom(r);
 	const char *fb = attr(r, n, "on-no-split");
-	a->h = (def_head){attr(r, n, "id"), pos_of(f, n), own, NULL, NULL, 0};
+	a->h = (def_head){attr(r, n, "id"), pos_of(r, f, n), own, NULL, NULL, 0};
 	a->code = attr(r, n, "code");
 	a->label = attr(r, n, "label");
 	a->fallback_adrg = fb && strcmp(fb, "adrg") == 0;
@@ -410,7 +407,7 @@ static int read_adrg(reader *r, const srcfile *f, xmlNodePtr n, int own)
 			m_split *s = arena_alloc(&r->m->a, sizeof(*s));
 			if (!s)
 				return oom(r);
-			s->pos = pos_of(f, c);
+			s->pos = pos_of(r, f, c);
 			s->code = attr(r, c, "code");
 			s->label = attr(r, c, "label");
 			xmlNodePtr e = first_elem(c);
@@ -428,7 +425,7 @@ static int read_step(reader *r, const srcfile *f, xmlNodePtr c, m_mdc *m)
 	m_step *s = arena_alloc(&r->m->a, sizeof(*s));
 	if (!s)
 		return oom(r);
-	s->pos = pos_of(f, c);
+	s->pos = pos_of(r, f, c);
 	if (is(c, "try"))
 		s->adrg = attr(r, c, "adrg");
 	else {
@@ -444,7 +441,7 @@ static int read_mdc(reader *r, const srcfile *f, xmlNodePtr n, int own)
 	m_mdc *m = arena_alloc(&r->m->a, sizeof(*m));
 	if (!m)
 		return oom(r);
-	m->h = (def_head){attr(r, n, "code"), pos_of(f, n), own, NULL, NULL, 0};
+	m->h = (def_head){attr(r, n, "code"), pos_of(r, f, n), own, NULL, NULL, 0};
 	m->label = attr(r, n, "label");
 	for (xmlNodePtr c = n->children; c; c = c->next) {
 		if (is(c, "enter")) {
@@ -463,7 +460,7 @@ static int read_settings(reader *r, const srcfile *f, xmlNodePtr n)
 	spec_model *m = r->m;
 	const char *e = attr(r, n, "empty-dx");
 	m->settings.set = 1;
-	m->settings.pos = pos_of(f, n);
+	m->settings.pos = pos_of(r, f, n);
 	m->settings.dx_dictionary = attr(r, n, "dx-dictionary");
 	m->settings.px_dictionary = attr(r, n, "px-dictionary");
 	m->settings.mcc = attr(r, n, "mcc");
@@ -485,7 +482,7 @@ static int read_validation(reader *r, const srcfile *f, xmlNodePtr n)
 		m_check *k = arena_alloc(&m->a, sizeof(*k));
 		if (!k)
 			return oom(r);
-		k->pos = pos_of(f, c);
+		k->pos = pos_of(r, f, c);
 		k->id = attr(r, c, "id");
 		k->message = attr(r, c, "message");
 		if (!(k->when = read_cond(r, f, first_elem(c))))
@@ -498,7 +495,7 @@ static int read_validation(reader *r, const srcfile *f, xmlNodePtr n)
 
 static int read_outcomes(reader *r, const srcfile *f, xmlNodePtr n)
 {
-	r->m->outcomes_pos = pos_of(f, n);
+	r->m->outcomes_pos = pos_of(r, f, n);
 	for (xmlNodePtr c = n->children; c; c = c->next) {
 		if (!is(c, "outcome"))
 			continue;
@@ -521,7 +518,7 @@ static int read_retry(reader *r, const srcfile *f, xmlNodePtr n)
 static int read_mdc_order(reader *r, const srcfile *f, xmlNodePtr n)
 {
 	memset(&r->m->mdc_order, 0, sizeof(r->m->mdc_order));
-	r->m->mdc_order_pos = pos_of(f, n);
+	r->m->mdc_order_pos = pos_of(r, f, n);
 	return tokens(r, n, &r->m->mdc_order) < 0 ? oom(r) : 0;
 }
 
@@ -549,7 +546,7 @@ static int read_child(reader *r, const srcfile *f, xmlNodePtr c, int own)
 		if (!p)
 			return oom(r);
 		if (read_file(r, p, 0, 0) < 0) {
-			diag_error(r->d, pos_of(f, c), "href", "in the library imported here");
+			diag_error(r->d, pos_of(r, f, c), "href", "in the library imported here");
 			return -1;
 		}
 		return 0;
@@ -682,13 +679,13 @@ static int read_base(reader *r, const srcfile *f, xmlNodePtr root)
 	if (!p)
 		return oom(r);
 	if (++r->depth > MAX_EXTENDS_DEPTH || strmap_get(&r->active, p)) {
-		diag_error(r->d, pos_of(f, root), "extends", "spec '%s' extends itself", ext);
+		diag_error(r->d, pos_of(r, f, root), "extends", "spec '%s' extends itself", ext);
 		return -1;
 	}
 	int rc = read_file(r, p, 0, 1);
 	r->depth--;
 	if (rc < 0)
-		diag_error(r->d, pos_of(f, root), "extends", "in the base spec '%s'", ext);
+		diag_error(r->d, pos_of(r, f, root), "extends", "in the base spec '%s'", ext);
 	return rc;
 }
 
@@ -706,7 +703,7 @@ static int read_file(reader *r, const char *path, int own, int want_spec)
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	int rc = 0;
 	if (want_spec != is(root, "drg-spec")) {
-		diag_error(r->d, pos_of(f, root), NULL, "expected <%s>, found <%s>",
+		diag_error(r->d, pos_of(r, f, root), NULL, "expected <%s>, found <%s>",
 			   want_spec ? "drg-spec" : "drg-library", root->name);
 		rc = -1;
 	}
@@ -716,7 +713,7 @@ static int read_file(reader *r, const char *path, int own, int want_spec)
 		else
 			rc = read_base(r, f, root);
 		if (own)
-			r->m->id = attr(r, root, "id"), r->m->pos = pos_of(f, root);
+			r->m->id = attr(r, root, "id"), r->m->pos = pos_of(r, f, root);
 	}
 	for (xmlNodePtr c = root->children; c && rc == 0; c = c->next)
 		if (c->type == XML_ELEMENT_NODE)
@@ -764,10 +761,12 @@ int spec_xml_load(spec_model *m, const char *path, diag_sink *d)
 	xmlInitParser();
 	strmap_init(&r.loaded);
 	strmap_init(&r.active);
+	strmap_init(&r.tags);
 	if (p && (r.schema = load_schema(&r)) != NULL)
 		rc = read_file(&r, p, 1, 1);
 	xmlRelaxNGFree(r.schema);
 	strmap_free(&r.loaded);
 	strmap_free(&r.active);
+	strmap_free(&r.tags);
 	return rc < 0 || d->nerrors ? -1 : 0;
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model.h"
+
 #ifndef DRG_SOURCE_DIR
 #define DRG_SOURCE_DIR "."
 #endif
@@ -82,7 +84,7 @@ drg_spec *tu_compile_text(const char *xml, diags *d)
 	return tu_compile(tu_write("t.xml", xml), d);
 }
 
-const char *tu_mini_text(const char *cond, const char *extra)
+const char *tu_mini_text(const char *condition, const char *extra)
 {
 	static char buf[16384];
 	snprintf(buf, sizeof(buf),
@@ -117,14 +119,14 @@ const char *tu_mini_text(const char *cond, const char *extra)
 		 "    <drg code=\"TA19\"/>\n"
 		 "  </adrg>\n"
 		 "</drg-spec>\n",
-		 extra ? extra : "", cond);
+		 extra ? extra : "", condition);
 	return buf;
 }
 
-drg_spec *tu_mini(const char *cond, const char *extra)
+drg_spec *tu_mini(const char *condition, const char *extra)
 {
 	diags d;
-	drg_spec *spec = tu_compile_text(tu_mini_text(cond, extra), &d);
+	drg_spec *spec = tu_compile_text(tu_mini_text(condition, extra), &d);
 	ck_assert_msg(spec != NULL, "mini spec does not compile:\n%s", d.text);
 	return spec;
 }
@@ -132,11 +134,8 @@ drg_spec *tu_mini(const char *cond, const char *extra)
 /* Field name -> enum drg_field, or -1 for dx/px/unknown. */
 static int field_of(const char *name, size_t n)
 {
-	static const char *const names[DRG_F_COUNT] = {
-		"sex", "age", "age_days", "birth_weight", "dept", "los", "discharge",
-		"icu_hours", "total_cost"};
 	for (int i = 0; i < DRG_F_COUNT; i++)
-		if (strlen(names[i]) == n && !memcmp(names[i], name, n))
+		if (strlen(drg_field_names[i]) == n && !memcmp(drg_field_names[i], name, n))
 			return i;
 	return -1;
 }
@@ -180,9 +179,9 @@ drg_result tu_group(const drg_spec *spec, const char *fields)
 	return r;
 }
 
-int tu_holds(const char *cond, const char *fields)
+int tu_holds(const char *condition, const char *fields)
 {
-	drg_spec *spec = tu_mini(cond, NULL);
+	drg_spec *spec = tu_mini(condition, NULL);
 	drg_result r = tu_group(spec, fields);
 	ck_assert_msg(r.status == DRG_STATUS_OK || r.status == DRG_STATUS_UNGROUPABLE,
 		      "unexpected status %s (%s)", drg_status_name(r.status), r.reason);

@@ -217,7 +217,7 @@ static void stage_e2e(const drg_spec *spec, const input *in, const char *cases_p
 		for (int i = 0; i < repeat; i++) {
 			int fd = open(cases_path, O_RDONLY);
 			FILE *out = fopen("/dev/null", "w");
-			caseio_opts o = {threads, 0, NULL, 0};
+			caseio_opts o = {.threads = threads};
 			batch_stats st;
 			double t0 = now();
 			if (fd < 0 || !out || caseio_run(spec, fd, out, cases_path, &o, &st) != 0)

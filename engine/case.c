@@ -1,50 +1,81 @@
 /*
 ** case.c: filling a case from text: numbers parsed, codes and symbols looked
-** up in the spec's hash tables.  This is where text becomes ids, once per case;
+** up in the spec's hash tables, dates and fund types checked.  This is where text becomes ids, once per case;
 ** grouping itself then compares integers only.
 */
 #include <limits.h>
 #include <string.h>
 
+#include "fixed.h"
 #include "spec.h"
 
 const char *const drg_field_names[DRG_F_COUNT] = {
 	"sex", "age", "age_days", "birth_weight", "dept", "los", "discharge", "icu_hours",
-	"total_cost"};
+	"total_cost", "exempt_cost", "fund_type", "hospital_level", "hospital_id",
+	"discharge_date", "vent_hours"};
 
-static int is_symbol_field(enum drg_field f)
+const char *const drg_fund_names[DRG_FUND_COUNT] = {"employee", "resident"};
+
+/* How each field's text is read.  ORDER drg_field */
+enum fkind { FK_SYMBOL, FK_INT, FK_MONEY, FK_FUND, FK_LEVEL, FK_TEXT, FK_DATE };
+static const unsigned char field_kind[DRG_F_COUNT] = {
+	FK_SYMBOL, FK_INT, FK_INT, FK_INT, FK_SYMBOL, FK_INT, FK_SYMBOL, FK_INT,
+	FK_MONEY, FK_MONEY, FK_FUND, FK_LEVEL, FK_TEXT, FK_DATE, FK_INT};
+
+const char *case_field_expects(enum drg_field f)
 {
-	return f == DRG_F_SEX || f == DRG_F_DEPT || f == DRG_F_DISCHARGE;
+	static const char *const what[] = {
+		"a code", "a number", "an amount in yuan", "a fund type (employee or resident)",
+		"a hospital level (1, 2 or 3)", "a text", "a date (YYYY-MM-DD)"};
+	return (unsigned)f < DRG_F_COUNT ? what[field_kind[f]] : "?";
 }
 
-/* Parses a decimal with at most `scale` significant decimals (more decimals
-** must be zeros) into value * 10^scale.  0, or -1 when malformed or too big. */
-static int parse_fixed(drg_text t, int scale, int64_t *out)
+/* "YYYY-MM-DD" -> YYYYMMDD, checking the day exists.  0 or -1. */
+static int parse_date(drg_text t, int64_t *out)
 {
+	static const unsigned char mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int v[3] = {0, 0, 0}, width[3] = {4, 2, 2};
 	size_t i = 0;
-	int neg = 0, digits = 0, dec = 0;
-	int64_t v = 0;
-	if (i < t.len && (t.ptr[i] == '-' || t.ptr[i] == '+'))
-		neg = t.ptr[i++] == '-';
-	for (; i < t.len && t.ptr[i] >= '0' && t.ptr[i] <= '9'; i++, digits++) {
-		if (v > (INT64_MAX / 100 - 9) / 10)
-			return -1;
-		v = v * 10 + (t.ptr[i] - '0');
-	}
-	if (i < t.len && t.ptr[i] == '.') {
-		for (i++; i < t.len && t.ptr[i] >= '0' && t.ptr[i] <= '9'; i++, digits++) {
-			if (dec < scale)
-				v = v * 10 + (t.ptr[i] - '0'), dec++;
-			else if (t.ptr[i] != '0')
-				return -1;
-		}
-	}
-	if (i != t.len || digits == 0)
+	if (t.len != 10)
 		return -1;
-	for (; dec < scale; dec++)
-		v *= 10;
-	*out = neg ? -v : v;
+	for (int k = 0; k < 3; k++, i++) {
+		for (int j = 0; j < width[k]; j++, i++) {
+			if (t.ptr[i] < '0' || t.ptr[i] > '9')
+				return -1;
+			v[k] = v[k] * 10 + (t.ptr[i] - '0');
+		}
+		if (k < 2 && t.ptr[i] != '-')
+			return -1;
+	}
+	int leap = (v[0] % 4 == 0 && v[0] % 100 != 0) || v[0] % 400 == 0;
+	if (v[0] < 1900 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > mdays[v[1] - 1] ||
+	    (v[1] == 2 && v[2] == 29 && !leap))
+		return -1;
+	*out = (int64_t)v[0] * 10000 + v[1] * 100 + v[2];
 	return 0;
+}
+
+/* Reads t as a field of kind k into *num (symbols are looked up by the caller).
+** 0, or -1 when it does not parse. */
+static int parse_field(enum fkind k, drg_text t, int64_t *num)
+{
+	switch (k) {
+	case FK_INT:
+		return fixed_parse(t, 0, num) == 0 && *num >= INT32_MIN && *num <= INT32_MAX ? 0 : -1;
+	case FK_MONEY:
+		return fixed_parse(t, 2, num);
+	case FK_FUND:
+		for (int i = 0; i < DRG_FUND_COUNT; i++)
+			if (strlen(drg_fund_names[i]) == t.len && !memcmp(drg_fund_names[i], t.ptr, t.len))
+				return *num = i, 0;
+		return -1;
+	case FK_LEVEL:
+		return t.len == 1 && t.ptr[0] >= '1' && t.ptr[0] <= '3' ? (*num = t.ptr[0] - '0', 0) : -1;
+	case FK_DATE:
+		return parse_date(t, num);
+	default:
+		return 0;
+	}
 }
 
 void drg_case_set(drg_case *c, enum drg_field f, drg_text t)
@@ -57,15 +88,11 @@ void drg_case_set(drg_case *c, enum drg_field f, drg_text t)
 	c->malformed &= ~bit;
 	if (t.len == 0)
 		return;
-	if (is_symbol_field(f)) {
+	if (field_kind[f] == FK_SYMBOL)
 		c->sym[f] = img_lookup(&c->spec->im, SEC_SYM_HASH, t.ptr, t.len);
-		c->present |= bit;
-	} else if (parse_fixed(t, f == DRG_F_TOTAL_COST ? 2 : 0, &c->num[f]) == 0 &&
-		   (f == DRG_F_TOTAL_COST || (c->num[f] >= INT32_MIN && c->num[f] <= INT32_MAX))) {
-		c->present |= bit;
-	} else {
-		c->malformed |= bit;
-	}
+	else if (parse_field((enum fkind)field_kind[f], t, &c->num[f]) < 0)
+		return (void)(c->malformed |= bit);
+	c->present |= bit;
 }
 
 /* Splits joined on '|' into ids via the hash table hsec.  An empty text gives

@@ -7,12 +7,14 @@
 */
 #include "caseio.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "batch.h"
 #include "columns.h"
 #include "csv.h"
+#include "fixed.h"
 
 /* Counters in batch_chunk.stats. */
 enum { ST_RECORDS, ST_STATUS0, ST_ERRORS = ST_STATUS0 + 4 };
@@ -23,12 +25,15 @@ typedef struct job {
 	const caseio_opts *o;
 	FILE *out;
 	case_columns cols;
+	pthread_mutex_t mu;    /* merging the workers' summaries */
+	int sum_oom;
 } job;
 
 typedef struct worker {
 	const job *j;
 	drg_scratch *s;
 	csv_record rec;
+	summary *sum;          /* this worker's cases (with a summary) */
 	char reason[256];
 } worker;
 
@@ -51,7 +56,9 @@ static long header(void *ctx, char *in, size_t len, long *lines)
 		return -1;
 	}
 	if (!j->o->explain)
-		fputs("id,status,mdc,adrg,drg,name,reason\n", j->out);
+		fputs(j->o->pay ? "id,status,mdc,adrg,drg,name,reason,weight,standard,ratio,route,"
+				  "reasons,payment,review,review_reasons\n"
+				: "id,status,mdc,adrg,drg,name,reason\n", j->out);
 	return (long)(next - in);
 }
 
@@ -103,6 +110,52 @@ static void put_str(batch_chunk *c, const char *s, char sep)
 	put_char(c, sep);
 }
 
+/* Appends a scaled value (nothing for DRG_NONE) and sep. */
+static void put_num(batch_chunk *c, int64_t v, int scale, char sep)
+{
+	char b[24];
+	if (v != DRG_NONE)
+		put_raw(c, b, fixed_format(b, v, scale));
+	put_char(c, sep);
+}
+
+/* Appends the names of the set bits of mask, '|'-joined, then sep. */
+static void put_bits(batch_chunk *c, uint32_t mask, const char *(*name)(int), char sep)
+{
+	int first = 1;
+	for (int b = 0; mask >> b; b++) {
+		if (!(mask >> b & 1))
+			continue;
+		if (!first)
+			put_char(c, '|');
+		const char *n = name(b);
+		put_raw(c, n, strlen(n));
+		first = 0;
+	}
+	put_char(c, sep);
+}
+
+/* Prices the case just grouped and appends the payment columns (after a ','). */
+static void put_price(worker *w, batch_chunk *c)
+{
+	const caseio_opts *o = w->j->o;
+	drg_price p;
+	drg_price_case(&p, o->pay, w->s, o->explain ? DRG_TRACE : 0);
+	put_num(c, p.weight, 4, ',');
+	put_num(c, p.standard, 2, ',');
+	put_num(c, p.ratio, 4, ',');
+	put_str(c, drg_route_name(p.route), ',');
+	put_bits(c, p.reasons, drg_pay_reason_name, ',');
+	put_num(c, p.payment, 2, ',');
+	put_char(c, p.review ? '1' : '0');
+	put_char(c, ',');
+	put_bits(c, p.review, drg_review_reason_name, '\n');
+	if (w->sum && summary_add(w->sum, columns_cell(&w->j->cols, &w->rec,
+							 (enum case_col)(COL_FIELD0 + DRG_F_HOSPITAL_ID)),
+				  &p) != DRG_OK)
+		c->oom = 1;
+}
+
 /* ---------------------------------------------------------------- records */
 
 /* Fills the scratch's case from the current record; 0, or -1 with w->reason
@@ -135,6 +188,14 @@ static void put_explain(worker *w, batch_chunk *c)
 	drg_explain(p, need + 1, spec, w->s);
 	c->olen += need;
 	put_char(c, '\n');
+	if (w->j->o->pay) {
+		need = drg_price_explain(NULL, 0, w->s);
+		if (!(p = batch_reserve(c, need + 2)))
+			return;
+		drg_price_explain(p, need + 1, w->s);
+		c->olen += need;
+		put_char(c, '\n');
+	}
 }
 
 /* Groups the current record and appends its row. */
@@ -166,7 +227,9 @@ static void group_record(worker *w, batch_chunk *c, long record, long line)
 	put_str(c, res.adrg, ',');
 	put_str(c, res.drg, ',');
 	put_str(c, res.name, ',');
-	put_str(c, res.reason, '\n');
+	put_str(c, res.reason, o->pay ? ',' : '\n');
+	if (o->pay)
+		put_price(w, c);
 	if (o->explain)
 		put_explain(w, c);
 }
@@ -183,21 +246,35 @@ static void process(void *arg, batch_chunk *c)
 	}
 }
 
+static void worker_free(void *arg);
+
 static void *worker_new(void *ctx)
 {
+	job *j = ctx;
 	worker *w = drg_calloc(1, sizeof(*w));
-	if (w && drg_scratch_new(&w->s, ((job *)ctx)->spec) != DRG_OK) {
-		drg_free(w);
+	if (!w)
+		return NULL;
+	w->j = j;
+	if (drg_scratch_new(&w->s, j->spec) != DRG_OK ||
+	    (j->o->sum && summary_new(&w->sum) != DRG_OK)) {
+		worker_free(w);
 		return NULL;
 	}
-	if (w)
-		w->j = ctx;
 	return w;
 }
 
+/* Frees a worker, first adding its summary to the job's. */
 static void worker_free(void *arg)
 {
 	worker *w = arg;
+	job *j = (job *)w->j;
+	if (w->sum) {
+		pthread_mutex_lock(&j->mu);
+		if (summary_merge(j->o->sum, w->sum) != DRG_OK)
+			j->sum_oom = 1;
+		pthread_mutex_unlock(&j->mu);
+	}
+	summary_free(w->sum);
 	drg_scratch_free(w->s);
 	drg_free(w);
 }
@@ -206,10 +283,12 @@ int caseio_run(const drg_spec *spec, int fd, FILE *out, const char *name, const 
 	       batch_stats *st)
 {
 	static const batch_ops ops = {header, worker_new, worker_free, process};
-	job j = {.spec = spec, .name = name, .o = o, .out = out};
+	job j = {.spec = spec, .name = name, .o = o, .out = out, .mu = PTHREAD_MUTEX_INITIALIZER};
 	batch_cfg cfg = {o->threads > 0 ? o->threads : 1, o->block ? o->block : 1u << 20};
 	long sum[8];
 	int rc = batch_run(&cfg, fd, out, &ops, &j, sum);
+	if (rc == 0 && j.sum_oom)
+		rc = DRG_ENOMEM;
 	st->records = sum[ST_RECORDS];
 	for (int i = 0; i < 4; i++)
 		st->by_status[i] = sum[ST_STATUS0 + i];

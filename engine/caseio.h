@@ -6,7 +6,9 @@
 ** Input columns are matched by header name (docs/case-format.md); unknown
 ** columns are ignored and an empty cell is a missing value.  Output starts with
 ** `id,status,mdc,adrg,drg,name,reason`, one row per input record, in input
-** order, whatever the thread count.  A record that cannot be read (format
+** order, whatever the thread count.  With a payment spec, each row goes on
+** with `weight,standard,ratio,route,reasons,payment,review,review_reasons`
+** (docs/payment-format.md), and the cases can be summed per hospital.  A record that cannot be read (format
 ** error, wrong number of fields) gets status `error` and a reason naming the
 ** record, its line and the problem; it never stops the batch.
 */
@@ -16,6 +18,7 @@
 #include <stdio.h>
 
 #include "drg/drg.h"
+#include "summary.h"
 
 typedef struct batch_stats {
 	long records;
@@ -28,6 +31,8 @@ typedef struct caseio_opts {
 	int explain;           /* write each case's explanation after its row */
 	const char *only_id;   /* explain: only the case with this id (NULL: all) */
 	size_t block;          /* input bytes per chunk; 0: the default (1 MiB) */
+	const drg_pay *pay;    /* price each case (NULL: grouping only) */
+	summary *sum;          /* with pay: add every priced case here (or NULL) */
 } caseio_opts;
 
 /* Groups every record read from fd, writing to out; name is the input's name

@@ -261,8 +261,8 @@ static int validate(const ctx *x, drg_scratch *s, int tr)
 	const img *im = x->im;
 	if (c->malformed) {
 		int f = __builtin_ctz(c->malformed);
-		snprintf(s->reason, sizeof(s->reason), "%s: not a number: '%.*s'", drg_field_names[f],
-			 (int)c->text[f].len, c->text[f].ptr);
+		snprintf(s->reason, sizeof(s->reason), "%s: not %s: '%.*s'", drg_field_names[f],
+			 case_field_expects((enum drg_field)f), (int)c->text[f].len, c->text[f].ptr);
 		ev(s, tr, EV_FIELD, 0, (uint32_t)f, 0);
 		return -1;
 	}
@@ -317,6 +317,7 @@ void group_case(drg_result *out, const drg_spec *spec, drg_scratch *s, const drg
 	if (validate(&x, s, tr) < 0) {
 		set_result(out, im, im->h->invalid, s->reason);
 		s->last = *out;
+		s->last_result = im->h->invalid;
 		return;
 	}
 	uint32_t r = group_codes(&x, s, tr);
@@ -329,7 +330,8 @@ void group_case(drg_result *out, const drg_spec *spec, drg_scratch *s, const drg
 		px_roles(&x);
 		r = group_codes(&x, s, tr);
 	}
-	set_result(out, im, r == IMG_NONE ? im->h->ungroupable : r, "");
+	s->last_result = r == IMG_NONE ? im->h->ungroupable : r;
+	set_result(out, im, s->last_result, "");
 	s->last = *out;
 }
 

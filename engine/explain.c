@@ -81,7 +81,8 @@ static void say_event(out *o, const drg_scratch *s, const trace_ev *e, int *cc_d
 	char w[512];
 	switch ((enum trace_kind)e->kind) {
 	case EV_FIELD:
-		say(o, "  invalid: field %s is not a number\n", drg_field_names[e->idx]);
+		say(o, "  invalid: field %s is not %s\n", drg_field_names[e->idx],
+		    case_field_expects((enum drg_field)e->idx));
 		break;
 	case EV_TOO_MANY:
 		say(o, "  invalid: more than %d codes\n", DRG_MAX_CODES);

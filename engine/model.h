@@ -41,6 +41,9 @@ extern const char *const cmp_names[CMP_COUNT];
 /* Field names as in the canonical CSV and the spec, by enum drg_field (case.c). */
 extern const char *const drg_field_names[DRG_F_COUNT];
 
+/* Fund type names as in the case CSV and payment specs, by enum drg_fund (case.c). */
+extern const char *const drg_fund_names[DRG_FUND_COUNT];
+
 /* Pseudo fields counted by <count of="dx|px">. */
 #define CF_DX 100
 #define CF_PX 101

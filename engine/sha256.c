@@ -86,3 +86,13 @@ void sha256_final(sha256_ctx *c, unsigned char out[32])
 		out[4 * i + 3] = (unsigned char)c->h[i];
 	}
 }
+
+void sha256_hex(char out[65], const unsigned char h[32])
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[h[i] >> 4];
+		out[2 * i + 1] = hex[h[i] & 15];
+	}
+	out[64] = '\0';
+}

@@ -19,4 +19,7 @@ void sha256_init(sha256_ctx *c);
 void sha256_update(sha256_ctx *c, const void *p, size_t n);
 void sha256_final(sha256_ctx *c, unsigned char out[32]);
 
+/* The 64 lowercase hex digits of h, NUL-terminated. */
+void sha256_hex(char out[65], const unsigned char h[32]);
+
 #endif

@@ -35,21 +35,15 @@ const char *drg_strerror(int err)
 /* Fills the hex form of the image's source hash. */
 static void set_hash_hex(drg_spec *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	for (int i = 0; i < 32; i++) {
-		s->hash_hex[2 * i] = hex[s->im.h->hash[i] >> 4];
-		s->hash_hex[2 * i + 1] = hex[s->im.h->hash[i] & 15];
-	}
-	s->hash_hex[64] = '\0';
+	sha256_hex(s->hash_hex, s->im.h->hash);
 }
 
-/* SHA-256 over the spec's source files, in reading order. */
-static void hash_sources(const spec_model *m, uint8_t out[32])
+void hash_sources(const ptrvec *files, uint8_t out[32])
 {
 	sha256_ctx h;
 	sha256_init(&h);
-	for (size_t i = 0; i < m->files.n; i++) {
-		const srcfile *f = m->files.v[i];
+	for (size_t i = 0; i < files->n; i++) {
+		const srcfile *f = files->v[i];
 		sha256_update(&h, f->bytes, f->size);
 	}
 	sha256_final(&h, out);
@@ -129,7 +123,7 @@ int drg_spec_compile(drg_spec **out, const char *path, drg_diag_fn fn, void *pay
 	c.d = &d;
 	if (spec_xml_load(&m, path, &d) == 0 && compile_model(&c, &h) == 0) {
 		size_t size = 0;
-		hash_sources(&m, h.hash);
+		hash_sources(&m.files, h.hash);
 		unsigned char *block = layout(&c, &h, &size);
 		rc = block ? adopt(out, block, size, 0) : DRG_ENOMEM;
 		if (rc != DRG_OK) {
@@ -209,6 +203,7 @@ int drg_scratch_new(drg_scratch **out, const drg_spec *spec)
 	if (!s)
 		return DRG_ENOMEM;
 	s->spec = spec;
+	s->last_result = IMG_NONE;
 	s->nwords = (IMG_COUNT(&spec->im, SEC_SET) + 63) / 64;
 	s->bits = drg_calloc((size_t)ROLE_COUNT * s->nwords + 1, sizeof(*s->bits));
 	if (!s->bits) {

@@ -66,6 +66,10 @@ struct drg_scratch {
 	int truncated;
 	trace_ev trace[CASE_MAX_TRACE];
 	drg_result last;
+	uint32_t last_result;            /* its result index; IMG_NONE before any */
+	int pay_traced;                  /* last drg_price_case() recorded a trace */
+	size_t pay_len;
+	char pay_trace[2048];            /* drg_price_case() trace text */
 	char reason[512];                /* formatted check message */
 };
 
@@ -74,6 +78,13 @@ struct drg_scratch {
 ** The benchmark groups pre-filled cases with it. */
 void group_case(drg_result *out, const drg_spec *spec, drg_scratch *s, const drg_case *c,
 		unsigned flags);
+
+/* spec.c: SHA-256 over source files (srcfile *), in reading order. */
+void hash_sources(const ptrvec *files, uint8_t out[32]);
+
+/* case.c: what a field's text must be, for messages ("a number", "a date
+** (YYYY-MM-DD)", ...). */
+const char *case_field_expects(enum drg_field f);
 
 /* compile.c: fills the image sections of c from its model and the header
 ** scalars of h.  0, or -1 after reporting. */

@@ -12,6 +12,9 @@
 **   3. every element becomes model data in the arena (model.h).  A definition
 **      replaces an earlier one with the same id from another file; the same id
 **      twice in one file is an error.
+** Other spec kinds (payment specs) are read with the same parser, schema
+** validation and diagnostics into plain element trees (xmltree.h), which
+** their readers walk without libxml2.
 ** Positions: libxml2 gives line numbers (XML_PARSE_BIG_LINES, so past 65535);
 ** diag.c finds the column when a diagnostic is reported.
 */
@@ -26,14 +29,18 @@
 
 #include "alloc.h"
 #include "model.h"
+#include "xmltree.h"
 
 extern const char drg_spec_rng[];          /* generated from grouper-specs/schema */
 extern const unsigned drg_spec_rng_len;
 
 typedef struct reader {
-	spec_model *m;
+	spec_model *m;           /* grouping specs: the model filled; else NULL */
+	arena *a;                /* where everything read is kept */
+	ptrvec *files;           /* srcfile *, in reading order */
 	diag_sink *d;
 	xmlRelaxNGPtr schema;
+	const char *schema_name; /* for messages */
 	strmap loaded;           /* resolved path -> srcfile * (read once) */
 	strmap active;           /* specs being read: `extends` cycle detection */
 	strmap tags;             /* element names seen, interned (see tag_of) */
@@ -57,7 +64,7 @@ static const char *tag_of(reader *r, xmlNodePtr n)
 	const char *name = (const char *)n->name, *t = strmap_get(&r->tags, name);
 	if (t)
 		return t;
-	char *copy = arena_strdup(&r->m->a, name);
+	char *copy = arena_strdup(r->a, name);
 	if (!copy || strmap_put(&r->tags, copy, copy) < 0)
 		return oom(r), NULL;
 	return copy;
@@ -78,7 +85,7 @@ static const char *attr(reader *r, xmlNodePtr n, const char *name)
 	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
 	if (!v)
 		return NULL;
-	const char *s = arena_strdup(&r->m->a, (const char *)v);
+	const char *s = arena_strdup(r->a, (const char *)v);
 	xmlFree(v);
 	return s;
 }
@@ -103,8 +110,8 @@ static int tokens(reader *r, xmlNodePtr n, ptrvec *out)
 		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
 			p++;
 		if (p > s) {
-			char *tok = arena_strndup(&r->m->a, s, (size_t)(p - s));
-			if (!tok || ptrvec_push(&r->m->a, out, tok) < 0)
+			char *tok = arena_strndup(r->a, s, (size_t)(p - s));
+			if (!tok || ptrvec_push(r->a, out, tok) < 0)
 				rc = -1;
 		}
 	}
@@ -246,7 +253,7 @@ static cond *read_cond(reader *r, const srcfile *f, xmlNodePtr n)
 		diag_error(r->d, pos_of(r, f, n), NULL, "<%s> is not a condition", n->name);
 		return NULL;
 	}
-	cond *c = arena_alloc(&r->m->a, sizeof(*c));
+	cond *c = arena_alloc(r->a, sizeof(*c));
 	if (!c)
 		return oom(r), NULL;
 	c->op = COND_NAMES[i].op;
@@ -258,7 +265,7 @@ static cond *read_cond(reader *r, const srcfile *f, xmlNodePtr n)
 			cond *kid = read_cond(r, f, ch);
 			if (!kid)
 				return NULL;
-			if (ptrvec_push(&r->m->a, &c->kids, kid) < 0)
+			if (ptrvec_push(r->a, &c->kids, kid) < 0)
 				return oom(r), NULL;
 		}
 		return c;
@@ -293,7 +300,7 @@ static enum code_kind kind_attr(reader *r, xmlNodePtr n)
 
 static int read_codeset(reader *r, const srcfile *f, xmlNodePtr n, int own)
 {
-	m_codeset *cs = arena_alloc(&r->m->a, sizeof(*cs));
+	m_codeset *cs = arena_alloc(r->a, sizeof(*cs));
 	if (!cs)
 		return oom(r);
 	cs->h = (def_head){attr(r, n, "id"), pos_of(r, f, n), own, NULL, NULL, 0};
@@ -309,13 +316,13 @@ static int read_codeset(reader *r, const srcfile *f, xmlNodePtr n, int own)
 		else if (is(c, "remove"))
 			rc = tokens(r, c, &cs->removes);
 		else if (is(c, "pattern")) {
-			m_pattern *p = arena_alloc(&r->m->a, sizeof(*p));
+			m_pattern *p = arena_alloc(r->a, sizeof(*p));
 			xmlChar *t = xmlNodeGetContent(c);
-			if (!p || !t || !(p->re = arena_strdup(&r->m->a, (const char *)t)))
+			if (!p || !t || !(p->re = arena_strdup(r->a, (const char *)t)))
 				rc = -1;
 			else {
 				p->pos = pos_of(r, f, c);
-				rc = ptrvec_push(&r->m->a, &cs->patterns, p);
+				rc = ptrvec_push(r->a, &cs->patterns, p);
 			}
 			xmlFree(t);
 		}
@@ -328,12 +335,12 @@ static int read_codeset(reader *r, const srcfile *f, xmlNodePtr n, int own)
 /* Reads <e c= n=/> entries of dictionaries and name tables. */
 static int read_entry(reader *r, xmlNodePtr c, m_table *t)
 {
-	m_entry *e = arena_alloc(&r->m->a, sizeof(*e));
+	m_entry *e = arena_alloc(r->a, sizeof(*e));
 	if (!e)
 		return -1;
 	e->code = attr(r, c, "c");
 	e->text = attr(r, c, "n");
-	return e->code && e->text ? ptrvec_push(&r->m->a, &t->entries, e) : -1;
+	return e->code && e->text ? ptrvec_push(r->a, &t->entries, e) : -1;
 }
 
 /* Reads <group value= label=>codes</group> of a code map. */
@@ -346,17 +353,17 @@ static int read_group(reader *r, const srcfile *f, xmlNodePtr c, m_table *t)
 	if (tokens(r, c, &codes) < 0)
 		return -1;
 	for (size_t i = 0; i < codes.n; i++) {
-		m_entry *e = arena_alloc(&r->m->a, sizeof(*e));
+		m_entry *e = arena_alloc(r->a, sizeof(*e));
 		if (!e)
 			return -1;
 		e->code = codes.v[i];
 		e->value = value;
-		if (ptrvec_push(&r->m->a, &t->entries, e) < 0)
+		if (ptrvec_push(r->a, &t->entries, e) < 0)
 			return -1;
 	}
 	const char *label = attr(r, c, "label");
 	while (label && t->labels.n < (size_t)value)
-		if (ptrvec_push(&r->m->a, &t->labels, NULL) < 0)
+		if (ptrvec_push(r->a, &t->labels, NULL) < 0)
 			return -1;
 	if (label)
 		t->labels.v[value - 1] = (void *)label;
@@ -366,7 +373,7 @@ static int read_group(reader *r, const srcfile *f, xmlNodePtr c, m_table *t)
 /* Code maps, dictionaries and name tables share one shape (m_table). */
 static int read_table(reader *r, const srcfile *f, xmlNodePtr n, int own, enum def_kind k)
 {
-	m_table *t = arena_alloc(&r->m->a, sizeof(*t));
+	m_table *t = arena_alloc(r->a, sizeof(*t));
 	if (!t)
 		return oom(r);
 	t->h = (def_head){attr(r, n, "id"), pos_of(r, f, n), own, NULL, NULL, 0};
@@ -391,7 +398,7 @@ static int read_table(reader *r, const srcfile *f, xmlNodePtr n, int own, enum d
 
 static int read_adrg(reader *r, const srcfile *f, xmlNodePtr n, int own)
 {
-	m_adrg *a = arena_alloc(&r->m->a, sizeof(*a));
+	m_adrg *a = arena_alloc(r->a, sizeof(*a));
 	if (!a)
 		return oom(r);
 	const char *fb = attr(r, n, "on-no-split");
@@ -404,7 +411,7 @@ static int read_adrg(reader *r, const srcfile *f, xmlNodePtr n, int own)
 			if (!(a->when = read_cond(r, f, first_elem(c))))
 				return -1;
 		} else if (is(c, "drg")) {
-			m_split *s = arena_alloc(&r->m->a, sizeof(*s));
+			m_split *s = arena_alloc(r->a, sizeof(*s));
 			if (!s)
 				return oom(r);
 			s->pos = pos_of(r, f, c);
@@ -413,7 +420,7 @@ static int read_adrg(reader *r, const srcfile *f, xmlNodePtr n, int own)
 			xmlNodePtr e = first_elem(c);
 			if (e && !(s->when = read_cond(r, f, e)))
 				return -1;
-			if (ptrvec_push(&r->m->a, &a->splits, s) < 0)
+			if (ptrvec_push(r->a, &a->splits, s) < 0)
 				return oom(r);
 		}
 	}
@@ -422,7 +429,7 @@ static int read_adrg(reader *r, const srcfile *f, xmlNodePtr n, int own)
 
 static int read_step(reader *r, const srcfile *f, xmlNodePtr c, m_mdc *m)
 {
-	m_step *s = arena_alloc(&r->m->a, sizeof(*s));
+	m_step *s = arena_alloc(r->a, sizeof(*s));
 	if (!s)
 		return oom(r);
 	s->pos = pos_of(r, f, c);
@@ -433,12 +440,12 @@ static int read_step(reader *r, const srcfile *f, xmlNodePtr c, m_mdc *m)
 		if (!(s->when = read_cond(r, f, first_elem(c))))
 			return -1;
 	}
-	return ptrvec_push(&r->m->a, &m->steps, s) < 0 ? oom(r) : 0;
+	return ptrvec_push(r->a, &m->steps, s) < 0 ? oom(r) : 0;
 }
 
 static int read_mdc(reader *r, const srcfile *f, xmlNodePtr n, int own)
 {
-	m_mdc *m = arena_alloc(&r->m->a, sizeof(*m));
+	m_mdc *m = arena_alloc(r->a, sizeof(*m));
 	if (!m)
 		return oom(r);
 	m->h = (def_head){attr(r, n, "code"), pos_of(r, f, n), own, NULL, NULL, 0};
@@ -530,7 +537,7 @@ static const char *sibling(reader *r, const char *from, const char *rel, const c
 	const char *slash = strrchr(from, '/');
 	size_t dir = slash ? (size_t)(slash - from + 1) : 0;
 	size_t n = dir + strlen(rel) + strlen(ext) + 1;
-	char *p = arena_alloc(&r->m->a, n);
+	char *p = arena_alloc(r->a, n);
 	if (!p)
 		return NULL;
 	snprintf(p, n, "%.*s%s%s", (int)dir, from, rel, ext);
@@ -610,7 +617,7 @@ static void parse_error(void *ctx, xmlErrorPtr e)
 static srcfile *load_bytes(reader *r, const char *path)
 {
 	FILE *fp = fopen(path, "rb");
-	srcfile *f = arena_alloc(&r->m->a, sizeof(*f));
+	srcfile *f = arena_alloc(r->a, sizeof(*f));
 	char *buf = NULL;
 	long size;
 	if (!fp) {
@@ -619,7 +626,7 @@ static srcfile *load_bytes(reader *r, const char *path)
 	}
 	if (!f || fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0 ||
 	    fseek(fp, 0, SEEK_SET) != 0 || size > INT_MAX ||
-	    !(buf = arena_alloc(&r->m->a, (size_t)size + 1)) ||
+	    !(buf = arena_alloc(r->a, (size_t)size + 1)) ||
 	    fread(buf, 1, (size_t)size, fp) != (size_t)size) {
 		diag_at(r->d, DRG_DIAG_ERROR, path, 0, 0, "cannot read: %s",
 			f && buf ? strerror(errno) : "out of memory");
@@ -631,7 +638,7 @@ static srcfile *load_bytes(reader *r, const char *path)
 	f->bytes = buf;
 	f->size = (size_t)size;
 	/* owned by the model's file list first, so its line index is always freed */
-	if (ptrvec_push(&r->m->a, &r->m->files, f) < 0 || srcfile_index(f) < 0 ||
+	if (ptrvec_push(r->a, r->files, f) < 0 || srcfile_index(f) < 0 ||
 	    strmap_put(&r->loaded, path, f) < 0)
 		return oom(r), NULL;
 	return f;
@@ -655,7 +662,8 @@ static xmlDocPtr parse_valid(reader *r, const srcfile *f)
 		xmlRelaxNGValidCtxtPtr v = xmlRelaxNGNewValidCtxt(r->schema);
 		if (!v || (xmlRelaxNGSetValidStructuredErrors(v, xml_error, r),
 			   xmlRelaxNGValidateDoc(v, doc) != 0 && r->d->nerrors == before))
-			diag_at(r->d, DRG_DIAG_ERROR, f->path, 0, 0, "does not match the spec schema");
+			diag_at(r->d, DRG_DIAG_ERROR, f->path, 0, 0, "does not match the schema %s",
+				r->schema_name);
 		xmlRelaxNGFreeValidCtxt(v);
 	} else if (r->d->nerrors == before) {
 		diag_at(r->d, DRG_DIAG_ERROR, f->path, 0, 0, "not a well-formed XML file");
@@ -722,19 +730,20 @@ static int read_file(reader *r, const char *path, int own, int want_spec)
 	return rc < 0 || r->d->nerrors ? -1 : 0;
 }
 
-/* Compiles the embedded RELAX NG schema. */
-static xmlRelaxNGPtr load_schema(reader *r)
+/* Compiles an embedded RELAX NG schema (name: for messages). */
+static xmlRelaxNGPtr load_schema(reader *r, const char *rng, unsigned len, const char *name)
 {
-	xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewMemParserCtxt(drg_spec_rng, (int)drg_spec_rng_len);
+	xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewMemParserCtxt(rng, (int)len);
 	xmlRelaxNGPtr s = NULL;
+	r->schema_name = name;
 	if (pc) {
-		r->cur_path = "drg-spec.rng";
+		r->cur_path = name;
 		xmlRelaxNGSetParserStructuredErrors(pc, xml_error, r);
 		s = xmlRelaxNGParse(pc);
 		xmlRelaxNGFreeParserCtxt(pc);
 	}
 	if (!s)
-		diag_at(r->d, DRG_DIAG_ERROR, "drg-spec.rng", 0, 0, "cannot load the spec schema");
+		diag_at(r->d, DRG_DIAG_ERROR, name, 0, 0, "cannot load the schema");
 	return s;
 }
 
@@ -755,18 +764,91 @@ void spec_model_free(spec_model *m)
 
 int spec_xml_load(spec_model *m, const char *path, diag_sink *d)
 {
-	reader r = {.m = m, .d = d};
+	reader r = {.m = m, .a = &m->a, .files = &m->files, .d = d};
 	int rc = -1;
 	const char *p = arena_strdup(&m->a, path);
 	xmlInitParser();
 	strmap_init(&r.loaded);
 	strmap_init(&r.active);
 	strmap_init(&r.tags);
-	if (p && (r.schema = load_schema(&r)) != NULL)
+	if (p && (r.schema = load_schema(&r, drg_spec_rng, drg_spec_rng_len, "drg-spec.rng")) != NULL)
 		rc = read_file(&r, p, 1, 1);
 	xmlRelaxNGFree(r.schema);
 	strmap_free(&r.loaded);
 	strmap_free(&r.active);
 	strmap_free(&r.tags);
 	return rc < 0 || d->nerrors ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- plain trees (xmltree.h) */
+
+/* Element n and its element descendants as an xnode tree in the arena. */
+static xnode *to_tree(reader *r, const srcfile *f, xmlNodePtr n)
+{
+	xnode *x = arena_alloc(r->a, sizeof(*x)), **tail;
+	size_t na = 0;
+	int leaf = 1;
+	if (!x)
+		return oom(r), NULL;
+	x->tag = tag_of(r, n);
+	x->pos = pos_of(r, f, n);
+	for (xmlAttrPtr a = n->properties; a; a = a->next)
+		na++;
+	xattr *at = arena_alloc(r->a, (na ? na : 1) * sizeof(*at));
+	if (!at || !x->tag)
+		return oom(r), NULL;
+	x->attr = at;
+	for (xmlAttrPtr a = n->properties; a; a = a->next, x->nattr++) {
+		at[x->nattr].name = arena_strdup(r->a, (const char *)a->name);
+		at[x->nattr].value = attr(r, n, (const char *)a->name);
+		if (!at[x->nattr].name || !at[x->nattr].value)
+			return oom(r), NULL;
+	}
+	tail = &x->child;
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		leaf = 0;
+		if (!(*tail = to_tree(r, f, c)))
+			return NULL;
+		tail = &(*tail)->next;
+	}
+	xmlChar *text = leaf ? xmlNodeGetContent(n) : NULL;
+	x->text = arena_strdup(r->a, text ? (const char *)text : "");
+	xmlFree(text);
+	return x->text ? x : (oom(r), NULL);
+}
+
+int xml_tree_load(xnode **root, arena *a, ptrvec *files, const char *path, const char *rng,
+		  unsigned rng_len, const char *schema_name, diag_sink *d)
+{
+	reader r = {.a = a, .files = files, .d = d};
+	const char *p = arena_strdup(a, path);
+	srcfile *f;
+	xmlDocPtr doc;
+	*root = NULL;
+	xmlInitParser();
+	strmap_init(&r.loaded);
+	strmap_init(&r.active);
+	strmap_init(&r.tags);
+	if (p && (r.schema = load_schema(&r, rng, rng_len, schema_name)) != NULL &&
+	    (f = load_bytes(&r, p)) != NULL && (doc = parse_valid(&r, f)) != NULL) {
+		*root = to_tree(&r, f, xmlDocGetRootElement(doc));
+		xmlFreeDoc(doc);
+	} else if (!p) {
+		oom(&r);
+	}
+	xmlRelaxNGFree(r.schema);
+	strmap_free(&r.loaded);
+	strmap_free(&r.active);
+	strmap_free(&r.tags);
+	return *root ? 0 : -1;
+}
+
+const char *xnode_attr(const xnode *n, const char *name)
+{
+	for (size_t i = 0; i < n->nattr; i++)
+		if (strcmp(n->attr[i].name, name) == 0)
+			return n->attr[i].value;
+	return NULL;
 }

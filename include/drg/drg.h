@@ -112,9 +112,18 @@ enum drg_field {
 	DRG_F_LOS,            /* length of stay, days */
 	DRG_F_DISCHARGE,      /* discharge mode code */
 	DRG_F_ICU_HOURS,
-	DRG_F_TOTAL_COST,     /* yuan; read but used by no grouping rule */
+	DRG_F_TOTAL_COST,     /* yuan, up to 2 decimals (kept in fen) */
+	DRG_F_EXEMPT_COST,    /* yuan paid outside the group (除外支付), in total_cost */
+	DRG_F_FUND_TYPE,      /* "employee" or "resident" (enum drg_fund) */
+	DRG_F_HOSPITAL_LEVEL, /* 1, 2 or 3 (tertiary) */
+	DRG_F_HOSPITAL_ID,    /* any text: the key of period summaries */
+	DRG_F_DISCHARGE_DATE, /* YYYY-MM-DD (kept as the number YYYYMMDD) */
+	DRG_F_VENT_HOURS,     /* hours of mechanical ventilation */
 	DRG_F_COUNT
 };
+
+/* Fund types (values of DRG_F_FUND_TYPE). */
+enum drg_fund { DRG_FUND_EMPLOYEE, DRG_FUND_RESIDENT, DRG_FUND_COUNT };
 
 /* The largest number of diagnoses (and of procedures) a case may carry. */
 #define DRG_MAX_CODES 64
@@ -174,6 +183,70 @@ DRG_EXTERN size_t drg_explain(char *buf, size_t size, const drg_spec *spec,
 
 /* Status names as in the CSV output: "ok", "qy", "ungroupable", "invalid". */
 DRG_EXTERN const char *drg_status_name(enum drg_status st);
+
+/* ---------------------------------------------------------------- payment */
+
+/* A compiled payment spec (docs/payment-format.md): weights, base rates and
+** the routing of special cases for the groups of one grouping spec.  Like a
+** drg_spec it is immutable and may be shared by any number of threads. */
+typedef struct drg_pay drg_pay;
+
+/* Compiles the payment spec in the XML file at path (its `extends` chain is
+** resolved relative to it) against the grouping spec it names, which must be
+** spec.  Errors and warnings go to diag, positioned; DRG_ESPEC if any error. */
+DRG_EXTERN int drg_pay_compile(drg_pay **out, const char *path, const drg_spec *spec,
+			       drg_diag_fn diag, void *payload);
+
+/* Reads only the id of the grouping spec that the payment spec at path (or
+** the spec it extends) names, into buf (NUL-terminated, truncated to size). */
+DRG_EXTERN int drg_pay_grouping(char *buf, size_t size, const char *path,
+				drg_diag_fn diag, void *payload);
+
+/* NULL is a no-op.  Free before the grouping spec it was compiled against. */
+DRG_EXTERN void drg_pay_free(drg_pay *pay);
+
+/* The payment spec id and its SHA-256 (hex), borrowed. */
+DRG_EXTERN const char *drg_pay_id(const drg_pay *pay);
+DRG_EXTERN const char *drg_pay_hash(const drg_pay *pay);
+
+/* Payment routes, in the order of docs/payment-format.md. */
+enum drg_route {
+	DRG_ROUTE_NORMAL, DRG_ROUTE_HIGH_COST, DRG_ROUTE_EXTREME_COST, DRG_ROUTE_LOW_COST,
+	DRG_ROUTE_LONG_STAY, DRG_ROUTE_SHORT_STAY, DRG_ROUTE_INCOMPLETE, DRG_ROUTE_UNGROUPABLE,
+	DRG_ROUTE_QY, DRG_ROUTE_INVALID, DRG_ROUTE_COUNT
+};
+
+/* A value that was not computed (no weight, no cost, ...). */
+#define DRG_NONE INT64_MIN
+
+/* The price of one case.  Money in fen, weights and ratios x 10^4, points in
+** milli-points (RW 1.0000 = 100 points = 100000). */
+typedef struct drg_price {
+	enum drg_route route;
+	int64_t weight;      /* RW of the group */
+	int64_t points;      /* RW x 100 x hospital coefficient */
+	int64_t standard;    /* payment standard of the group for this case */
+	int64_t cost;        /* cost basis: total_cost - exempt_cost */
+	int64_t ratio;       /* cost / reference (standard or group mean cost) */
+	int64_t payment;     /* what the route pays, exempt costs included when paid */
+	uint32_t reasons;    /* bit per reason code (drg_pay_reason_name) */
+	uint32_t review;     /* bit per separate-review reason (drg_review_reason_name) */
+} drg_price;
+
+/* Prices the case last grouped with s (drg_group), under pay, which must have
+** been compiled against the spec of s.  With DRG_TRACE, each routing decision
+** is recorded with the numbers compared (drg_price_explain).  DRG_EINVAL for
+** bad arguments or when s has grouped nothing. */
+DRG_EXTERN int drg_price_case(drg_price *out, const drg_pay *pay, drg_scratch *s, unsigned flags);
+
+/* Writes the trace of the last traced drg_price_case() on s (like drg_explain). */
+DRG_EXTERN size_t drg_price_explain(char *buf, size_t size, const drg_scratch *s);
+
+/* "normal", "high_cost", ... ; reason and review-reason codes by bit number
+** (NULL past the last). */
+DRG_EXTERN const char *drg_route_name(enum drg_route route);
+DRG_EXTERN const char *drg_pay_reason_name(int bit);
+DRG_EXTERN const char *drg_review_reason_name(int bit);
 
 #ifdef __cplusplus
 }

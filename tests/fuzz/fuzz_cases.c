@@ -26,7 +26,7 @@ static char *group(const char *path, int threads, size_t block)
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
 	int fd = open(path, O_RDONLY);
-	caseio_opts o = {threads, 0, NULL, block};
+	caseio_opts o = {.threads = threads, .block = block};
 	batch_stats st;
 	int saved = dup(2), null = open("/dev/null", O_WRONLY);
 	if (!out || fd < 0 || saved < 0 || null < 0)

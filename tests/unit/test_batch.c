@@ -18,7 +18,7 @@
 static char *run(const drg_spec *spec, const char *path, int threads, size_t block,
 		 batch_stats *st, int *rc)
 {
-	caseio_opts o = {threads, 0, NULL, block};
+	caseio_opts o = {.threads = threads, .block = block};
 	int fd = open(path, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
 	char *text = NULL;

@@ -5,13 +5,17 @@
 **   drg compile --spec S -o FILE    compile a spec to an image file (prints diagnostics)
 **   drg group --spec S [--in F] [--out F] [--threads N]
 **                                   group a case CSV (stdin/stdout by default)
-**   drg explain --spec S [--in F] [--id ID]   explain the grouping of cases
+**   drg group ... --pay P [--summary F] [--budget YUAN]
+**                                   also price each case under payment spec P
+**                                   and write the period summary to F
+**   drg explain --spec S [--in F] [--id ID] [--pay P]   explain grouping (and pricing)
 **   drg dump --spec S [--out F]     list the compiled image, programs disassembled
 **
 ** S is a spec id (looked up in the spec directory), an XML spec file or a
 ** compiled image.  The spec directory is --spec-dir, else $DRG_SPEC_DIR, else
 ** grouper-specs/ next to the executable's parent directory, else the source
-** tree's grouper-specs/.  Exit status: 0 success, 1 usage or spec errors,
+** tree's grouper-specs/.  P is a payment spec id (grouper-specs/payment/P.xml)
+** or an XML file; with --pay, --spec defaults to the grouping spec P names.  Exit status: 0 success, 1 usage or spec errors,
 ** 2 input/output errors, 3 some records could not be read (their rows say why).
 */
 #include <errno.h>
@@ -32,7 +36,7 @@
 #endif
 
 typedef struct opts {
-	const char *spec, *spec_dir, *in, *out, *id, *threads;
+	const char *spec, *spec_dir, *in, *out, *id, *threads, *pay, *summary, *budget;
 	int quiet;
 } opts;
 
@@ -41,7 +45,8 @@ static void usage(FILE *f)
 	fputs("usage: drg specs [--spec-dir DIR]\n"
 	      "       drg compile --spec ID|FILE.xml -o IMAGE [--spec-dir DIR] [--quiet]\n"
 	      "       drg group --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--out RESULTS.csv] [--threads N]\n"
-	      "       drg explain --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--id CASE-ID]\n"
+	      "           [--pay PAY-ID|PAY.xml [--summary SUMMARY.csv] [--budget YUAN]]\n"
+	      "       drg explain --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--id CASE-ID] [--pay PAY-ID]\n"
 	      "       drg dump --spec ID|FILE.xml|IMAGE [--out LISTING]\n"
 	      "       drg --version\n", f);
 }
@@ -56,7 +61,10 @@ static int parse_opts(int argc, char **argv, opts *o)
 			: !strcmp(a, "--in") ? &o->in
 			: (!strcmp(a, "--out") || !strcmp(a, "-o")) ? &o->out
 			: !strcmp(a, "--id") ? &o->id
-			: !strcmp(a, "--threads") ? &o->threads : NULL;
+			: !strcmp(a, "--threads") ? &o->threads
+			: !strcmp(a, "--pay") ? &o->pay
+			: !strcmp(a, "--summary") ? &o->summary
+			: !strcmp(a, "--budget") ? &o->budget : NULL;
 		if (!strcmp(a, "--quiet")) {
 			o->quiet = 1;
 			continue;
@@ -138,6 +146,49 @@ static int open_spec(drg_spec **out, opts *o)
 	int quiet = o->quiet;
 	o->quiet = 1;   /* grouping: errors only; `drg compile` shows warnings */
 	int rc = drg_spec_compile(out, path, print_diag, o);
+	o->quiet = quiet;
+	if (rc != DRG_OK)
+		fprintf(stderr, "drg: %s: %s\n", path, drg_strerror(rc));
+	return rc == DRG_OK ? 0 : 1;
+}
+
+/* The file of payment spec o->pay (an XML file or an id in payment/). */
+static void pay_path(const opts *o, char *path, size_t size)
+{
+	char dirbuf[PATH_MAX];
+	if (has_suffix(o->pay, ".xml"))
+		snprintf(path, size, "%s", o->pay);
+	else
+		snprintf(path, size, "%s/payment/%s.xml", spec_dir(o, dirbuf, sizeof(dirbuf)), o->pay);
+}
+
+/* With --pay and no --spec: the grouping spec the payment spec names. */
+static int default_spec(opts *o, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	if (!o->pay || o->spec)
+		return 0;
+	pay_path(o, path, sizeof(path));
+	if (drg_pay_grouping(buf, size, path, print_diag, o) != DRG_OK) {
+		fprintf(stderr, "drg: %s: cannot read the payment spec\n", path);
+		return 1;
+	}
+	o->spec = buf;
+	return 0;
+}
+
+/* Compiles payment spec o->pay against spec. */
+static int open_pay(drg_pay **out, opts *o, const drg_spec *spec)
+{
+	char path[PATH_MAX];
+	pay_path(o, path, sizeof(path));
+	if (access(path, R_OK) != 0) {
+		fprintf(stderr, "drg: no payment spec '%s' (%s: %s)\n", o->pay, path, strerror(errno));
+		return 1;
+	}
+	int quiet = o->quiet;
+	o->quiet = 1;
+	int rc = drg_pay_compile(out, path, spec, print_diag, o);
 	o->quiet = quiet;
 	if (rc != DRG_OK)
 		fprintf(stderr, "drg: %s: %s\n", path, drg_strerror(rc));
@@ -236,32 +287,94 @@ static int thread_count(const opts *o, int *n)
 	return 0;
 }
 
-static int cmd_run(opts *o, int explain)
+/* --budget YUAN as fen (DRG_NONE when absent).  0, or -1 (reported). */
+static int budget_fen(const opts *o, int64_t *out)
 {
-	drg_spec *spec = NULL;
-	FILE *out;
-	int in;
-	caseio_opts co = {1, explain, o->id, 0};
-	if ((!explain && thread_count(o, &co.threads) < 0))
+	char *end;
+	double v;
+	*out = DRG_NONE;
+	if (!o->budget)
+		return 0;
+	v = strtod(o->budget, &end);
+	if (*end || !(v > 0) || v > 1e13) {
+		fprintf(stderr, "drg: --budget wants an amount in yuan, not '%s'\n", o->budget);
+		return -1;
+	}
+	*out = (int64_t)(v * 100 + 0.5);
+	return 0;
+}
+
+/* Checks the option combinations of group/explain.  0, or 1 (reported). */
+static int check_run_opts(const opts *o, int explain, caseio_opts *co, int64_t *budget)
+{
+	if (!explain && thread_count(o, &co->threads) < 0)
 		return 1;
-	int rc = open_spec(&spec, o);
+	if ((o->summary || o->budget) && (!o->pay || explain)) {
+		fprintf(stderr, "drg: --summary and --budget go with 'drg group --pay'\n");
+		return 1;
+	}
+	return budget_fen(o, budget) < 0;
+}
+
+/* Writes the period summary to --summary. */
+static int write_summary(const opts *o, const summary *sum, const drg_pay *pay, int64_t budget)
+{
+	FILE *f = fopen(o->summary, "w");
+	int rc = !f || summary_write(f, sum, pay, budget) < 0;
+	if (f && fclose(f) != 0)
+		rc = 1;
+	if (rc)
+		fprintf(stderr, "drg: %s: %s\n", o->summary, strerror(errno));
+	return rc ? 2 : 0;
+}
+
+/* Runs the batch over --in / --out. */
+static int run_io(const opts *o, const drg_spec *spec, const caseio_opts *co, int explain)
+{
+	FILE *out;
+	int in, rc = open_io(o, &in, &out);
+	batch_stats st = {0};
 	if (rc)
 		return rc;
-	if ((rc = open_io(o, &in, &out)) == 0) {
-		batch_stats st = {0};
-		const char *name = o->in && strcmp(o->in, "-") ? o->in : "<stdin>";
-		rc = caseio_run(spec, in, out, name, &co, &st);
-		if (in != 0)
-			close(in);
-		if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
-			fprintf(stderr, "drg: writing output: %s\n", strerror(errno));
-			rc = 2;
-		}
-		if (!explain && rc != 2)
-			print_stats(stderr, &st);
-		if (rc == 0 && st.errors)
-			rc = 3;
+	const char *name = o->in && strcmp(o->in, "-") ? o->in : "<stdin>";
+	rc = caseio_run(spec, in, out, name, co, &st);
+	if (in != 0)
+		close(in);
+	if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
+		fprintf(stderr, "drg: writing output: %s\n", strerror(errno));
+		rc = 2;
 	}
+	if (!explain && rc != 2)
+		print_stats(stderr, &st);
+	return rc == 0 && st.errors ? 3 : rc;
+}
+
+static int cmd_run(opts *o, int explain)
+{
+	char gbuf[256];
+	drg_spec *spec = NULL;
+	drg_pay *pay = NULL;
+	summary *sum = NULL;
+	int64_t budget;
+	caseio_opts co = {.threads = 1, .explain = explain, .only_id = o->id};
+	int rc = check_run_opts(o, explain, &co, &budget);
+	if (rc || (rc = default_spec(o, gbuf, sizeof(gbuf))) || (rc = open_spec(&spec, o)))
+		return rc;
+	if (o->pay && (rc = open_pay(&pay, o, spec)) == 0 && o->summary &&
+	    summary_new(&sum) != DRG_OK) {
+		fprintf(stderr, "drg: out of memory\n");
+		rc = 2;
+	}
+	co.pay = pay;
+	co.sum = sum;
+	if (rc == 0)
+		rc = run_io(o, spec, &co, explain);
+	if (sum && (rc == 0 || rc == 3)) {
+		int wrc = write_summary(o, sum, pay, budget);
+		rc = wrc ? wrc : rc;
+	}
+	summary_free(sum);
+	drg_pay_free(pay);
 	drg_spec_free(spec);
 	return rc;
 }

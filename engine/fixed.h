@@ -1,0 +1,36 @@
+/*
+** fixed.h: fixed-point decimals.  Money is kept in integer fen (yuan x 100),
+** weights and ratios in units of 10^-4, points in milli-points, so every
+** result is exact and a rerun is byte-identical.  Text <-> scaled integers,
+** and the one rounded multiply-divide all pricing arithmetic goes through.
+*/
+#ifndef DRG_FIXED_H
+#define DRG_FIXED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "drg/drg.h"
+
+/* Largest magnitude fixed_parse accepts (10^15: a trillion yuan in fen). */
+#define FIXED_MAX INT64_C(1000000000000000)
+
+/* Parses a decimal ("-12.5", "+3", ".25") with at most `scale` decimals
+** (further decimals must be zeros) into value x 10^scale.  0, or -1 when
+** malformed or beyond FIXED_MAX. */
+int fixed_parse(drg_text t, int scale, int64_t *out);
+
+/* Writes v / 10^scale with exactly `scale` decimals ("-0.05"), NUL-terminated,
+** into buf (at least 24 bytes); returns the length. */
+size_t fixed_format(char *buf, int64_t v, int scale);
+
+enum rounding { ROUND_HALF_UP, ROUND_HALF_EVEN, ROUND_DOWN, ROUND_COUNT };
+
+/* Names as in the spec: "half-up" (away from zero), "half-even", "down"
+** (toward zero). */
+extern const char *const rounding_names[ROUND_COUNT];
+
+/* *out = a x b / d rounded by mode (d > 0).  0, or -1 on overflow. */
+int fixed_muldiv(int64_t *out, int64_t a, int64_t b, int64_t d, enum rounding mode);
+
+#endif

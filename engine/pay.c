@@ -51,7 +51,7 @@ typedef struct pctx {
 	int fund, level;
 	int64_t exempt;           /* fen */
 	int overflow;             /* some amount did not fit */
-	char nb[4][24];           /* num() buffers */
+	char nb[8][24];           /* num() buffers */
 	unsigned nk;
 } pctx;
 
@@ -74,10 +74,10 @@ static void say(pctx *x, const char *fmt, ...)
 		s->pay_len = sizeof(s->pay_trace) - 1;
 }
 
-/* Text of a scaled value for the trace (rotating buffers: up to 4 per line). */
+/* Text of a scaled value for the trace (rotating buffers: up to 8 per line). */
 static const char *num(pctx *x, int64_t v, int scale)
 {
-	char *b = x->nb[x->nk++ & 3];
+	char *b = x->nb[x->nk++ & 7];
 	if (v == DRG_NONE)
 		return "-";
 	fixed_format(b, v, scale);
@@ -309,7 +309,9 @@ static int cost_routes(pctx *x, int64_t ref)
 	const drg_pay *p = x->p;
 	drg_price *o = x->o;
 	int64_t hm = high_mult(x), lm = x->g->low_mult != PAY_UNSET ? x->g->low_mult : p->low.mult;
-	const char *R = num(x, ref, 2), *C = num(x, o->cost, 2);
+	char R[24], C[24];
+	fixed_format(R, ref, 2);
+	fixed_format(C, o->cost, 2);
 	if (p->high.extreme != PAY_UNSET) {
 		int hit = cmp_mult(o->cost, p->high.extreme, ref) >= 0;
 		say(x, "  extreme cost: %s >= %s x %s? %s\n", C, num(x, p->high.extreme, 4), R, hit ? "yes" : "no");

@@ -50,7 +50,7 @@ const char *tu_write(const char *name, const char *text)
 }
 
 /* Appends one formatted diagnostic with the directory part of the file removed. */
-static void collect(const drg_diag *dg, void *payload)
+void tu_collect(const drg_diag *dg, void *payload)
 {
 	diags *d = payload;
 	drg_diag copy = *dg;
@@ -74,7 +74,7 @@ drg_spec *tu_compile(const char *path, diags *d)
 {
 	drg_spec *spec = NULL;
 	memset(d, 0, sizeof(*d));
-	int rc = drg_spec_compile(&spec, path, collect, d);
+	int rc = drg_spec_compile(&spec, path, tu_collect, d);
 	ck_assert_int_eq(rc == DRG_OK, spec != NULL);
 	return spec;
 }

@@ -22,6 +22,9 @@ typedef struct diags {
 	int errors, warnings;
 } diags;
 
+/* A drg_diag_fn appending to the diags at payload (directory stripped). */
+void tu_collect(const drg_diag *dg, void *payload);
+
 /* Writes text to <tmpdir>/name and returns the full path (static buffer per call slot). */
 const char *tu_write(const char *name, const char *text);
 

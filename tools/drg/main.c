@@ -10,6 +10,9 @@
 **                                   and write the period summary to F
 **   drg explain --spec S [--in F] [--id ID] [--pay P]   explain grouping (and pricing)
 **   drg dump --spec S [--out F]     list the compiled image, programs disassembled
+**   drg calibrate --spec S --in HISTORY.csv [--out PAY.xml] [--id ID] [--base-rate YUAN]
+**       [--trim mult:LO:HI|pct:LO:HI] [--years Y:W,Y:W,...] [--min-cases N]
+**                                   weights from historical costs, as a payment spec
 **
 ** S is a spec id (looked up in the spec directory), an XML spec file or a
 ** compiled image.  The spec directory is --spec-dir, else $DRG_SPEC_DIR, else
@@ -27,9 +30,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calibrate.h"
 #include "caseio.h"
 #include "dump.h"
 #include "drg/drg.h"
+#include "fixed.h"
 
 #ifndef DRG_SOURCE_SPEC_DIR
 #define DRG_SOURCE_SPEC_DIR "grouper-specs"
@@ -37,6 +42,8 @@
 
 typedef struct opts {
 	const char *spec, *spec_dir, *in, *out, *id, *threads, *pay, *summary, *budget;
+	const char *base_rate, *trim, *years, *min_cases;
+	int payment;
 	int quiet;
 } opts;
 
@@ -48,6 +55,8 @@ static void usage(FILE *f)
 	      "           [--pay PAY-ID|PAY.xml [--summary SUMMARY.csv] [--budget YUAN]]\n"
 	      "       drg explain --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--id CASE-ID] [--pay PAY-ID]\n"
 	      "       drg dump --spec ID|FILE.xml|IMAGE [--out LISTING]\n"
+	      "       drg calibrate --spec ID --in HISTORY.csv [--out PAY.xml] [--id PAY-ID]\n"
+	      "           [--base-rate YUAN] [--trim mult:LO:HI|pct:LO:HI] [--years Y:W,...] [--min-cases N]\n"
 	      "       drg --version\n", f);
 }
 
@@ -64,9 +73,13 @@ static int parse_opts(int argc, char **argv, opts *o)
 			: !strcmp(a, "--threads") ? &o->threads
 			: !strcmp(a, "--pay") ? &o->pay
 			: !strcmp(a, "--summary") ? &o->summary
-			: !strcmp(a, "--budget") ? &o->budget : NULL;
-		if (!strcmp(a, "--quiet")) {
-			o->quiet = 1;
+			: !strcmp(a, "--budget") ? &o->budget
+			: !strcmp(a, "--base-rate") ? &o->base_rate
+			: !strcmp(a, "--trim") ? &o->trim
+			: !strcmp(a, "--years") ? &o->years
+			: !strcmp(a, "--min-cases") ? &o->min_cases : NULL;
+		if (!strcmp(a, "--quiet") || !strcmp(a, "--payment")) {
+			*(a[2] == 'q' ? &o->quiet : &o->payment) = 1;
 			continue;
 		}
 		if (!dst || i + 1 == argc) {
@@ -202,8 +215,10 @@ static int cmp_names(const void *a, const void *b)
 
 static int cmd_specs(opts *o)
 {
-	char dirbuf[PATH_MAX];
+	char dirbuf[PATH_MAX], pdir[PATH_MAX];
 	const char *dir = spec_dir(o, dirbuf, sizeof(dirbuf));
+	if (o->payment)
+		snprintf(pdir, sizeof(pdir), "%s/payment", dir), dir = pdir;
 	DIR *d = opendir(dir);
 	char *names[512];
 	size_t n = 0;
@@ -379,6 +394,84 @@ static int cmd_run(opts *o, int explain)
 	return rc;
 }
 
+/* Parses "Y:W,Y:W,..." into o's year weights.  0, or -1. */
+static int parse_years(const char *s, calib_opts *c)
+{
+	while (*s) {
+		char *end;
+		long y = strtol(s, &end, 10), w;
+		if (*end != ':' || c->nyears == CALIB_MAX_YEARS)
+			return -1;
+		w = strtol(end + 1, &end, 10);
+		if (y < 1900 || y > 9999 || w < 1 || w > 1000 || (*end && *end != ','))
+			return -1;
+		c->year[c->nyears] = (int)y;
+		c->year_weight[c->nyears++] = w;
+		s = *end ? end + 1 : end;
+	}
+	return c->nyears ? 0 : -1;
+}
+
+/* Parses "mult:LO:HI" or "pct:LO:HI" (decimals).  0, or -1. */
+static int parse_trim(const char *s, calib_opts *c)
+{
+	char lo[32], hi[32], kind[8];
+	if (sscanf(s, "%7[a-z]:%31[0-9.]:%31[0-9.]", kind, lo, hi) != 3)
+		return -1;
+	c->trim = !strcmp(kind, "mult") ? 1 : !strcmp(kind, "pct") ? 2 : 0;
+	if (!c->trim || fixed_parse((drg_text){lo, strlen(lo)}, 4, &c->trim_lo) < 0 ||
+	    fixed_parse((drg_text){hi, strlen(hi)}, 4, &c->trim_hi) < 0 || c->trim_lo >= c->trim_hi)
+		return -1;
+	return c->trim == 2 && c->trim_hi > 10000 ? -1 : 0;
+}
+
+/* The calibration options from the command line.  0, or 1 (reported). */
+static int calib_options(const opts *o, calib_opts *c, char *idbuf, size_t idsize)
+{
+	char *end;
+	memset(c, 0, sizeof(*c));
+	c->base_rate = DRG_NONE;
+	c->min_cases = o->min_cases ? strtol(o->min_cases, &end, 10) : 1;
+	snprintf(idbuf, idsize, "%s-calibrated", o->spec);
+	c->id = o->id ? o->id : idbuf;
+	if ((o->min_cases && (*end || c->min_cases < 1)) ||
+	    (o->base_rate && (fixed_parse((drg_text){o->base_rate, strlen(o->base_rate)}, 2,
+					   &c->base_rate) < 0 || c->base_rate <= 0)) ||
+	    (o->trim && parse_trim(o->trim, c) < 0) || (o->years && parse_years(o->years, c) < 0)) {
+		fprintf(stderr, "drg calibrate: bad option value (see drg --help)\n");
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_calibrate(opts *o)
+{
+	char idbuf[256];
+	drg_spec *spec = NULL;
+	calib_opts c;
+	calib_stats st;
+	FILE *out;
+	int in, rc;
+	if (!o->spec || !o->in) {
+		fprintf(stderr, "drg calibrate: --spec and --in are required\n");
+		return 1;
+	}
+	if ((rc = calib_options(o, &c, idbuf, sizeof(idbuf))) || (rc = open_spec(&spec, o)))
+		return rc;
+	if ((rc = open_io(o, &in, &out)) == 0) {
+		rc = calibrate_run(spec, in, o->in, &c, out, &st);
+		close(in);
+		if (fflush(out) != 0 || (out != stdout && fclose(out) != 0))
+			rc = 2;
+		fprintf(stderr, "drg: %ld records: %ld cases used in %ld weighted groups of %ld, "
+			"%ld trimmed, %ld unreadable, %ld not grouped, %ld without cost, %ld in other years\n",
+			st.records, st.kept, st.weighted_groups, st.groups, st.trimmed, st.unreadable,
+			st.not_grouped, st.no_cost, st.other_year);
+	}
+	drg_spec_free(spec);
+	return rc;
+}
+
 static int cmd_dump(opts *o)
 {
 	drg_spec *spec = NULL;
@@ -423,6 +516,8 @@ int main(int argc, char **argv)
 		return cmd_run(&o, 1);
 	if (!strcmp(argv[1], "dump"))
 		return cmd_dump(&o);
+	if (!strcmp(argv[1], "calibrate"))
+		return cmd_calibrate(&o);
 	fprintf(stderr, "drg: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 1;

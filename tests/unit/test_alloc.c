@@ -62,6 +62,36 @@ START_TEST(scratch_and_load_fail_cleanly)
 }
 END_TEST
 
+START_TEST(pay_compile_fails_cleanly)
+{
+	drg_spec *spec = tu_mini("<true/>", NULL);
+	const char *path = tu_write("oom-pay.xml",
+		"<drg-payment xmlns=\"urn:x-drg:pay:1\" id=\"p\" grouping=\"mini\">\n"
+		"  <base-rate fund=\"employee\" yuan=\"100\"/><base-rate fund=\"resident\" yuan=\"90\"/>\n"
+		"  <hospital-coef hospital=\"H1\" value=\"1.1\"/>\n"
+		"  <high-cost><tier rw-max=\"1\" mult=\"3\"/><tier rw-above=\"1\" mult=\"2\"/></high-cost>\n"
+		"  <review><trigger reason=\"long_stay\" los-ge=\"60\"/></review>\n"
+		"  <groups><group drg=\"TA19\" rw=\"1.5\"/></groups>\n"
+		"</drg-payment>\n");
+	long n;
+	for (n = 0; n < 100000; n++) {
+		drg_pay *pay = NULL;
+		int seen = 0;
+		drg_alloc_fail_after(n);
+		int rc = drg_pay_compile(&pay, path, spec, quiet, &seen);
+		drg_alloc_fail_after(-1);
+		if (rc == DRG_OK) {
+			drg_pay_free(pay);
+			break;
+		}
+		ck_assert_msg(rc == DRG_ENOMEM || rc == DRG_ESPEC, "n=%ld rc=%d", n, rc);
+		ck_assert_ptr_null(pay);
+	}
+	ck_assert_int_gt(n, 3);   /* few allocations: the compiled spec lives in an arena */
+	drg_spec_free(spec);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("alloc");
@@ -69,6 +99,7 @@ static Suite *suite(void)
 	tcase_set_timeout(t, 300);
 	tcase_add_test(t, compile_fails_cleanly);
 	tcase_add_test(t, scratch_and_load_fail_cleanly);
+	tcase_add_test(t, pay_compile_fails_cleanly);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -260,7 +260,8 @@ int calibrate_run(const drg_spec *spec, int fd, const char *name, const calib_op
 	if (rc == 0 && !(g = drg_calloc(ng, sizeof(*g))))
 		rc = 2;
 	if (rc == 0) {
-		qsort(cases, n, sizeof(*cases), by_group_cost);
+		if (n)   /* qsort(NULL, 0) is undefined */
+			qsort(cases, n, sizeof(*cases), by_group_cost);
 		sums(o, cases, n, g, st);
 		int64_t overall = overall_mean(o, g, ng, st);
 		if (overall == DRG_NONE || overall <= 0) {

@@ -495,7 +495,8 @@ static int finish_hospitals(pcomp *pc)
 	pay_hospital *h = arena_alloc(&pc->p->a, (n ? n : 1) * sizeof(*h));
 	if (!h)
 		return -1;
-	qsort(pc->hospitals.v, n, sizeof(void *), cmp_hospital);
+	if (n)   /* qsort(NULL, 0) is undefined */
+		qsort(pc->hospitals.v, n, sizeof(void *), cmp_hospital);
 	for (size_t i = 0; i < n; i++)
 		h[i] = *(pay_hospital *)pc->hospitals.v[i];
 	pc->p->hospitals = h;

@@ -178,8 +178,10 @@ int summary_write(FILE *f, const summary *s, const drg_pay *pay, int64_t budget)
 	int64_t pv = DRG_NONE;   /* yuan x 10^4 per point */
 	if (!rows)
 		return -1;
-	memcpy(rows, s->order.v, s->order.n * sizeof(*rows));
-	qsort(rows, s->order.n, sizeof(*rows), by_id);
+	if (s->order.n) {   /* memcpy/qsort with NULL are undefined even for 0 */
+		memcpy(rows, s->order.v, s->order.n * sizeof(*rows));
+		qsort(rows, s->order.n, sizeof(*rows), by_id);
+	}
 	if (budget != DRG_NONE && s->total.points > 0)
 		fixed_muldiv(&pv, budget, 100000, s->total.points, ROUND_HALF_UP);
 	fputs("hospital,cases", f);

@@ -65,7 +65,7 @@ static int64_t year_weight(const calib_opts *o, const drg_case *c)
 {
 	if (!o->nyears)
 		return 1;
-	if (!(c->present >> DRG_F_DISCHARGE_DATE & 1))
+	if (!case_has(c, DRG_F_DISCHARGE_DATE))
 		return 0;
 	int y = (int)(c->num[DRG_F_DISCHARGE_DATE] / 10000);
 	for (int i = 0; i < o->nyears; i++)
@@ -87,7 +87,7 @@ static int take(drg_scratch *s, const case_columns *cols, const csv_record *r,
 	int64_t w = year_weight(o, c);
 	if (res.status != DRG_STATUS_OK)
 		return st->not_grouped++, 0;
-	if (!(c->present >> DRG_F_TOTAL_COST & 1) || c->num[DRG_F_TOTAL_COST] <= 0 ||
+	if (!case_has(c, DRG_F_TOTAL_COST) || c->num[DRG_F_TOTAL_COST] <= 0 ||
 	    c->num[DRG_F_TOTAL_COST] > COST_LIMIT)
 		return st->no_cost++, 0;
 	if (!w)

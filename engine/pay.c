@@ -57,14 +57,15 @@ typedef struct pctx {
 
 /* ---------------------------------------------------------------- trace */
 
-static void say(pctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void trace_line(pctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Appends a line to the scratch's pricing trace (when tracing). */
-static void say(pctx *x, const char *fmt, ...)
+/* Appends a line to the scratch's pricing trace.  Called through say(), which
+** evaluates the arguments (numbers formatted by num()) only when tracing. */
+static void trace_line(pctx *x, const char *fmt, ...)
 {
 	drg_scratch *s = x->s;
 	va_list ap;
-	if (!x->tr || s->pay_len >= sizeof(s->pay_trace) - 1)
+	if (s->pay_len >= sizeof(s->pay_trace) - 1)
 		return;
 	va_start(ap, fmt);
 	int n = vsnprintf(s->pay_trace + s->pay_len, sizeof(s->pay_trace) - s->pay_len, fmt, ap);
@@ -73,6 +74,8 @@ static void say(pctx *x, const char *fmt, ...)
 	if (s->pay_len > sizeof(s->pay_trace) - 1)
 		s->pay_len = sizeof(s->pay_trace) - 1;
 }
+
+#define say(x, ...) do { if ((x)->tr) trace_line((x), __VA_ARGS__); } while (0)
 
 /* Text of a scaled value for the trace (rotating buffers: up to 8 per line). */
 static const char *num(pctx *x, int64_t v, int scale)
@@ -129,11 +132,6 @@ int64_t pay_hospital_coef(const drg_pay *p, drg_text h, int level)
 
 /* ---------------------------------------------------------------- steps */
 
-static int has(const drg_case *c, enum drg_field f)
-{
-	return (c->present >> f & 1) != 0;
-}
-
 static int invalid(pctx *x, int reason, const char *why)
 {
 	x->o->route = DRG_ROUTE_INVALID;
@@ -150,21 +148,21 @@ static int inputs(pctx *x)
 	drg_price *o = x->o;
 	if (x->s->last.status == DRG_STATUS_INVALID)
 		return invalid(x, R_INVALID_CASE, "the grouping found the case invalid");
-	x->fund = has(c, DRG_F_FUND_TYPE) ? (int)c->num[DRG_F_FUND_TYPE] : DRG_FUND_EMPLOYEE;
-	x->level = has(c, DRG_F_HOSPITAL_LEVEL) ? (int)c->num[DRG_F_HOSPITAL_LEVEL] : 3;
-	o->reasons |= (has(c, DRG_F_FUND_TYPE) ? 0u : 1u << R_DEFAULT_FUND) |
-		      (has(c, DRG_F_HOSPITAL_LEVEL) ? 0u : 1u << R_DEFAULT_LEVEL);
+	x->fund = case_has(c, DRG_F_FUND_TYPE) ? (int)c->num[DRG_F_FUND_TYPE] : DRG_FUND_EMPLOYEE;
+	x->level = case_has(c, DRG_F_HOSPITAL_LEVEL) ? (int)c->num[DRG_F_HOSPITAL_LEVEL] : 3;
+	o->reasons |= (case_has(c, DRG_F_FUND_TYPE) ? 0u : 1u << R_DEFAULT_FUND) |
+		      (case_has(c, DRG_F_HOSPITAL_LEVEL) ? 0u : 1u << R_DEFAULT_LEVEL);
 	say(x, "  inputs: fund type %s%s, hospital level %d%s\n", drg_fund_names[x->fund],
-	    has(c, DRG_F_FUND_TYPE) ? "" : " (default)", x->level,
-	    has(c, DRG_F_HOSPITAL_LEVEL) ? "" : " (default: tertiary)");
+	    case_has(c, DRG_F_FUND_TYPE) ? "" : " (default)", x->level,
+	    case_has(c, DRG_F_HOSPITAL_LEVEL) ? "" : " (default: tertiary)");
 	if (!(p->funds >> x->fund & 1))
 		return invalid(x, R_FUND_NOT_COVERED, "the spec does not cover this fund type");
-	if (has(c, DRG_F_DISCHARGE_DATE) &&
+	if (case_has(c, DRG_F_DISCHARGE_DATE) &&
 	    ((p->valid_from != PAY_UNSET && c->num[DRG_F_DISCHARGE_DATE] < p->valid_from) ||
 	     (p->valid_to != PAY_UNSET && c->num[DRG_F_DISCHARGE_DATE] > p->valid_to)))
 		return invalid(x, R_OUT_OF_PERIOD, "discharge date outside the spec's validity");
-	x->exempt = has(c, DRG_F_EXEMPT_COST) ? c->num[DRG_F_EXEMPT_COST] : 0;
-	if (!has(c, DRG_F_TOTAL_COST))
+	x->exempt = case_has(c, DRG_F_EXEMPT_COST) ? c->num[DRG_F_EXEMPT_COST] : 0;
+	if (!case_has(c, DRG_F_TOTAL_COST))
 		return x->exempt ? invalid(x, R_BAD_AMOUNT, "exempt_cost without total_cost") : 0;
 	int64_t total = c->num[DRG_F_TOTAL_COST];
 	if (total < 0 || total > COST_MAX || x->exempt < 0 || x->exempt > total)
@@ -182,7 +180,7 @@ static void standard(pctx *x, int64_t rw)
 {
 	const drg_pay *p = x->p;
 	drg_price *o = x->o;
-	drg_text hosp = has(x->c, DRG_F_HOSPITAL_ID) ? x->c->text[DRG_F_HOSPITAL_ID] : (drg_text){"", 0};
+	drg_text hosp = case_has(x->c, DRG_F_HOSPITAL_ID) ? x->c->text[DRG_F_HOSPITAL_ID] : (drg_text){"", 0};
 	int64_t coef = pay_hospital_coef(p, hosp, x->level);
 	o->weight = rw;
 	o->points = mul(x, rw * 10, coef, 10000);
@@ -222,7 +220,7 @@ static void pay_by(pctx *x, enum drg_route route, int how, int64_t mult)
 		o->payment = mul(x, std, r, 10000);
 		break;
 	case PAY_PER_DIEM:
-		o->payment = rate != PAY_UNSET && has(x->c, DRG_F_LOS) ? mul(x, rate, los, 1) : DRG_NONE;
+		o->payment = rate != PAY_UNSET && case_has(x->c, DRG_F_LOS) ? mul(x, rate, los, 1) : DRG_NONE;
 		break;
 	case PAY_ADDON:
 		o->payment = mul(x, std, r == DRG_NONE ? DRG_NONE : r - mult, 10000);
@@ -241,7 +239,7 @@ static int stay_gates(pctx *x)
 {
 	const drg_pay *p = x->p;
 	int64_t los = x->c->num[DRG_F_LOS];
-	if (!has(x->c, DRG_F_LOS))
+	if (!case_has(x->c, DRG_F_LOS))
 		return 0;
 	if (p->long_min != PAY_UNSET) {
 		say(x, "  long stay: los %lld >= %lld? %s\n", (long long)los, (long long)p->long_min,
@@ -309,12 +307,10 @@ static int cost_routes(pctx *x, int64_t ref)
 	const drg_pay *p = x->p;
 	drg_price *o = x->o;
 	int64_t hm = high_mult(x), lm = x->g->low_mult != PAY_UNSET ? x->g->low_mult : p->low.mult;
-	char R[24], C[24];
-	fixed_format(R, ref, 2);
-	fixed_format(C, o->cost, 2);
 	if (p->high.extreme != PAY_UNSET) {
 		int hit = cmp_mult(o->cost, p->high.extreme, ref) >= 0;
-		say(x, "  extreme cost: %s >= %s x %s? %s\n", C, num(x, p->high.extreme, 4), R, hit ? "yes" : "no");
+		say(x, "  extreme cost: %s >= %s x %s? %s\n", num(x, o->cost, 2), num(x, p->high.extreme, 4),
+		    num(x, ref, 2), hit ? "yes" : "no");
 		if (hit) {
 			o->reasons |= 1u << R_ABOVE_EXTREME;
 			o->review |= 1u << V_HIGH_COST;
@@ -323,15 +319,15 @@ static int cost_routes(pctx *x, int64_t ref)
 	}
 	if (hm != PAY_UNSET) {
 		int c = cmp_mult(o->cost, hm, ref), hit = p->high.ge ? c >= 0 : c > 0;
-		say(x, "  high cost: %s %s %s x %s? %s\n", C, p->high.ge ? ">=" : ">", num(x, hm, 4), R,
-		    hit ? "yes" : "no");
+		say(x, "  high cost: %s %s %s x %s? %s\n", num(x, o->cost, 2), p->high.ge ? ">=" : ">",
+		    num(x, hm, 4), num(x, ref, 2), hit ? "yes" : "no");
 		if (hit)
 			return o->reasons |= 1u << R_ABOVE_TIER, pay_by(x, DRG_ROUTE_HIGH_COST, p->high.how, hm), 1;
 	}
 	if (lm != PAY_UNSET) {
 		int c = cmp_mult(o->cost, lm, ref), hit = p->low.le ? c <= 0 : c < 0;
-		say(x, "  low cost: %s %s %s x %s? %s\n", C, p->low.le ? "<=" : "<", num(x, lm, 4), R,
-		    hit ? "yes" : "no");
+		say(x, "  low cost: %s %s %s x %s? %s\n", num(x, o->cost, 2), p->low.le ? "<=" : "<",
+		    num(x, lm, 4), num(x, ref, 2), hit ? "yes" : "no");
 		if (hit)
 			return o->reasons |= 1u << R_BELOW_LOW, pay_by(x, DRG_ROUTE_LOW_COST, p->low.how, 0), 1;
 	}
@@ -397,11 +393,11 @@ static void review(pctx *x)
 	drg_price *o = x->o;
 	for (size_t i = 0; i < x->p->ntriggers; i++) {
 		const pay_trigger *t = &x->p->triggers[i];
-		int ok = (t->los_ge == PAY_UNSET || (has(c, DRG_F_LOS) && c->num[DRG_F_LOS] >= t->los_ge)) &&
+		int ok = (t->los_ge == PAY_UNSET || (case_has(c, DRG_F_LOS) && c->num[DRG_F_LOS] >= t->los_ge)) &&
 			 (t->ratio_ge == PAY_UNSET || (o->ratio != DRG_NONE && o->ratio >= t->ratio_ge)) &&
 			 (t->exempt_ge == PAY_UNSET || (x->exempt > 0 && x->exempt >= t->exempt_ge)) &&
-			 (t->icu_ge == PAY_UNSET || (has(c, DRG_F_ICU_HOURS) && c->num[DRG_F_ICU_HOURS] >= t->icu_ge)) &&
-			 (t->vent_ge == PAY_UNSET || (has(c, DRG_F_VENT_HOURS) && c->num[DRG_F_VENT_HOURS] >= t->vent_ge)) &&
+			 (t->icu_ge == PAY_UNSET || (case_has(c, DRG_F_ICU_HOURS) && c->num[DRG_F_ICU_HOURS] >= t->icu_ge)) &&
+			 (t->vent_ge == PAY_UNSET || (case_has(c, DRG_F_VENT_HOURS) && c->num[DRG_F_VENT_HOURS] >= t->vent_ge)) &&
 			 (t->dx_ge == PAY_UNSET || (int64_t)c->ndx >= t->dx_ge);
 		if (ok && !(o->review >> t->reason & 1))
 			say(x, "  separate review: %s\n", review_names[t->reason]);

@@ -32,6 +32,12 @@ struct drg_case {
 	int too_many;                    /* more than DRG_MAX_CODES codes given */
 };
 
+/* Does case c have a (well-formed) value for field f? */
+static inline int case_has(const drg_case *c, enum drg_field f)
+{
+	return (c->present >> f & 1) != 0;
+}
+
 /* Trace events recorded by drg_group() with DRG_TRACE. */
 enum trace_kind {
 	EV_FIELD,      /* idx: field that did not parse */

@@ -30,7 +30,7 @@ typedef struct job {
 } job;
 
 typedef struct worker {
-	const job *j;
+	job *j;                /* shared; written only to merge summaries (under j->mu) */
 	drg_scratch *s;
 	csv_record rec;
 	summary *sum;          /* this worker's cases (with a summary) */
@@ -267,7 +267,7 @@ static void *worker_new(void *ctx)
 static void worker_free(void *arg)
 {
 	worker *w = arg;
-	job *j = (job *)w->j;
+	job *j = w->j;
 	if (w->sum) {
 		pthread_mutex_lock(&j->mu);
 		if (summary_merge(j->o->sum, w->sum) != DRG_OK)

@@ -8,6 +8,13 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "arena.h"
+
+void srcfiles_free(const ptrvec *files)
+{
+	for (size_t i = 0; i < files->n; i++)
+		drg_free(((srcfile *)files->v[i])->line_start);
+}
 
 int srcfile_index(srcfile *f)
 {

@@ -32,6 +32,11 @@ typedef struct diag_sink {
 	int nerrors, nwarnings;
 } diag_sink;
 
+/* Frees the line indexes of the srcfiles in files (srcfile *; the files
+** themselves live in an arena). */
+struct ptrvec;
+void srcfiles_free(const struct ptrvec *files);
+
 /* Builds the line index of f (f->bytes, f->size set).  0, or -1 out of memory. */
 int srcfile_index(srcfile *f);
 

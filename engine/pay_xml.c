@@ -72,12 +72,14 @@ static int dec_attr(pcomp *pc, const xnode *n, const char *name, int scale, int6
 		    int64_t *out)
 {
 	const char *v = xnode_attr(n, name);
-	int64_t x;
+	int64_t x, max = FIXED_MAX;
 	if (!v)
 		return 0;
 	if (fixed_parse((drg_text){v, strlen(v)}, scale, &x) < 0) {
+		for (int i = 0; i < scale; i++)
+			max /= 10;
 		diag_error(pc->d, n->pos, name, "'%s': at most %d decimals, at most %lld", v, scale,
-			   (long long)(FIXED_MAX / 10000));
+			   (long long)max);
 		return -1;
 	}
 	if (x < min) {
@@ -373,13 +375,9 @@ static int read_chain(pcomp *pc, const char *path, int depth)
 		return -1;
 	const char *ext = xnode_attr(root, "extends");
 	if (ext) {
-		const char *slash = strrchr(path, '/');
-		int dir = slash ? (int)(slash - path + 1) : 0;
-		size_t n = (size_t)dir + strlen(ext) + 5;
-		char *base = arena_alloc(&pc->p->a, n);
+		const char *base = xml_sibling(&pc->p->a, path, ext, ".xml");
 		if (!base)
 			return -1;
-		snprintf(base, n, "%.*s%s.xml", dir, path, ext);
 		for (size_t i = 0; i < pc->files.n; i++)
 			if (strcmp(((srcfile *)pc->files.v[i])->path, base) == 0 ||
 			    depth >= MAX_EXTENDS_DEPTH) {
@@ -392,12 +390,6 @@ static int read_chain(pcomp *pc, const char *path, int depth)
 		}
 	}
 	return ptrvec_push(&pc->p->a, &pc->roots, root);
-}
-
-static void free_files(pcomp *pc)
-{
-	for (size_t i = 0; i < pc->files.n; i++)
-		drg_free(((srcfile *)pc->files.v[i])->line_start);
 }
 
 /* ---------------------------------------------------------------- checks */
@@ -579,7 +571,7 @@ int drg_pay_compile(drg_pay **out, const char *path, const drg_spec *spec, drg_d
 	int ok = read_chain(&pc, path, 0) == 0 && build(&pc) == 0 && d.nerrors == 0;
 	if (!ok && d.nerrors == 0)
 		diag_at(&d, DRG_DIAG_ERROR, path, 0, 0, "out of memory");
-	free_files(&pc);
+	srcfiles_free(&pc.files);
 	strmap_free(&pc.drgs);
 	if (!ok) {
 		drg_pay_free(p);
@@ -609,7 +601,7 @@ int drg_pay_grouping(char *buf, size_t size, const char *path, drg_diag_fn fn, v
 		snprintf(buf, size, "%s", g);
 	else if (d.nerrors == 0)
 		diag_at(&d, DRG_DIAG_ERROR, path, 0, 0, "no grouping spec named (grouping=)");
-	free_files(&pc);
+	srcfiles_free(&pc.files);
 	arena_free(&p.a);
 	return g ? DRG_OK : DRG_ESPEC;
 }

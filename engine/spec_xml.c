@@ -532,12 +532,12 @@ static int read_mdc_order(reader *r, const srcfile *f, xmlNodePtr n)
 /* ---------------------------------------------------------------- files */
 
 /* Path of `rel` relative to the directory of `from` (arena string). */
-static const char *sibling(reader *r, const char *from, const char *rel, const char *ext)
+const char *xml_sibling(arena *a, const char *from, const char *rel, const char *ext)
 {
 	const char *slash = strrchr(from, '/');
 	size_t dir = slash ? (size_t)(slash - from + 1) : 0;
 	size_t n = dir + strlen(rel) + strlen(ext) + 1;
-	char *p = arena_alloc(r->a, n);
+	char *p = arena_alloc(a, n);
 	if (!p)
 		return NULL;
 	snprintf(p, n, "%.*s%s%s", (int)dir, from, rel, ext);
@@ -549,7 +549,7 @@ static int read_child(reader *r, const srcfile *f, xmlNodePtr c, int own)
 {
 	if (is(c, "import")) {
 		const char *href = attr(r, c, "href");
-		const char *p = href ? sibling(r, f->path, href, "") : NULL;
+		const char *p = href ? xml_sibling(r->a, f->path, href, "") : NULL;
 		if (!p)
 			return oom(r);
 		if (read_file(r, p, 0, 0) < 0) {
@@ -683,7 +683,7 @@ static int read_base(reader *r, const srcfile *f, xmlNodePtr root)
 	const char *ext = attr(r, root, "extends");
 	if (!ext)
 		return 0;
-	const char *p = sibling(r, f->path, ext, ".xml");
+	const char *p = xml_sibling(r->a, f->path, ext, ".xml");
 	if (!p)
 		return oom(r);
 	if (++r->depth > MAX_EXTENDS_DEPTH || strmap_get(&r->active, p)) {
@@ -755,8 +755,7 @@ void spec_model_init(spec_model *m)
 
 void spec_model_free(spec_model *m)
 {
-	for (size_t i = 0; i < m->files.n; i++)
-		drg_free(((srcfile *)m->files.v[i])->line_start);
+	srcfiles_free(&m->files);
 	for (int k = 0; k < D_KINDS; k++)
 		strmap_free(&m->defs[k]);
 	arena_free(&m->a);

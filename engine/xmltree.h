@@ -33,6 +33,10 @@ typedef struct xnode {
 int xml_tree_load(xnode **root, arena *a, ptrvec *files, const char *path, const char *rng,
 		  unsigned rng_len, const char *schema_name, diag_sink *d);
 
+/* The path of rel + ext in the directory of the file from (an `extends` or
+** `import` target), in the arena; NULL out of memory. */
+const char *xml_sibling(arena *a, const char *from, const char *rel, const char *ext);
+
 /* The value of attribute name of n, or NULL. */
 const char *xnode_attr(const xnode *n, const char *name);
 

@@ -36,6 +36,15 @@ static const char *dir(void)
 	return tmpdir;
 }
 
+const char *tu_replace(const char *text, const char *from, const char *to)
+{
+	static char buf[20000];
+	const char *at = strstr(text, from);
+	ck_assert_msg(at != NULL, "'%s' not in the text", from);
+	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	return buf;
+}
+
 const char *tu_write(const char *name, const char *text)
 {
 	static char paths[8][512];

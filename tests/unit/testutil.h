@@ -25,6 +25,10 @@ typedef struct diags {
 /* A drg_diag_fn appending to the diags at payload (directory stripped). */
 void tu_collect(const drg_diag *dg, void *payload);
 
+/* text with the first `from` replaced by `to` (from must occur), in a static
+** buffer valid until the next call. */
+const char *tu_replace(const char *text, const char *from, const char *to);
+
 /* Writes text to <tmpdir>/name and returns the full path (static buffer per call slot). */
 const char *tu_write(const char *name, const char *text);
 

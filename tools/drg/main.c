@@ -302,20 +302,20 @@ static int thread_count(const opts *o, int *n)
 	return 0;
 }
 
+/* A positive amount in yuan (at most 2 decimals) as fen.  0, or -1. */
+static int parse_yuan(const char *s, int64_t *fen)
+{
+	return fixed_parse((drg_text){s, strlen(s)}, 2, fen) == 0 && *fen > 0 ? 0 : -1;
+}
+
 /* --budget YUAN as fen (DRG_NONE when absent).  0, or -1 (reported). */
 static int budget_fen(const opts *o, int64_t *out)
 {
-	char *end;
-	double v;
 	*out = DRG_NONE;
-	if (!o->budget)
-		return 0;
-	v = strtod(o->budget, &end);
-	if (*end || !(v > 0) || v > 1e13) {
+	if (o->budget && parse_yuan(o->budget, out) < 0) {
 		fprintf(stderr, "drg: --budget wants an amount in yuan, not '%s'\n", o->budget);
 		return -1;
 	}
-	*out = (int64_t)(v * 100 + 0.5);
 	return 0;
 }
 
@@ -435,8 +435,7 @@ static int calib_options(const opts *o, calib_opts *c, char *idbuf, size_t idsiz
 	snprintf(idbuf, idsize, "%s-calibrated", o->spec);
 	c->id = o->id ? o->id : idbuf;
 	if ((o->min_cases && (*end || c->min_cases < 1)) ||
-	    (o->base_rate && (fixed_parse((drg_text){o->base_rate, strlen(o->base_rate)}, 2,
-					   &c->base_rate) < 0 || c->base_rate <= 0)) ||
+	    (o->base_rate && parse_yuan(o->base_rate, &c->base_rate) < 0) ||
 	    (o->trim && parse_trim(o->trim, c) < 0) || (o->years && parse_years(o->years, c) < 0)) {
 		fprintf(stderr, "drg calibrate: bad option value (see drg --help)\n");
 		return 1;

@@ -286,6 +286,21 @@ static m_resolved *resolve_set(compiler *c, m_codeset *s)
 
 /* ---------------------------------------------------------------- model walk */
 
+/* Marks code set id used by `user` (resolving it on first use). */
+static void use_set(compiler *c, const char *id, const char *user)
+{
+	m_codeset *s = id ? strmap_get(&c->m->defs[D_CODESET], id) : NULL;
+	if (!s || s->h.used)
+		return;   /* an unknown set is reported by codes_set() when emitting */
+	s->h.used = 1;
+	m_resolved *r = resolve_set(c, s);
+	if (r) {
+		r->first_user = user;
+		if (ptrvec_push(&c->m->a, &c->set_users, r) < 0)
+			oomp(c);
+	}
+}
+
 /* Marks the sets and maps a condition refers to as used (resolving sets). */
 static void use_cond(compiler *c, const cond *k, const char *user)
 {
@@ -294,19 +309,7 @@ static void use_cond(compiler *c, const cond *k, const char *user)
 	for (size_t i = 0; i < k->kids.n; i++)
 		use_cond(c, k->kids.v[i], user);
 	if (k->op >= C_MAIN_DX && k->op <= C_SEC_PX) {
-		m_codeset *s = strmap_get(&c->m->defs[D_CODESET], k->ref);
-		if (!s)
-			return;   /* reported by codes_set() when emitting */
-		m_resolved *r = s->h.used ? s->h.resolved : NULL;
-		if (!s->h.used) {
-			s->h.used = 1;
-			r = resolve_set(c, s);
-			if (r) {
-				r->first_user = user;
-				if (ptrvec_push(&c->m->a, &c->set_users, r) < 0)
-					oomp(c);
-			}
-		}
+		use_set(c, k->ref, user);
 	} else if (k->op == C_SITES) {
 		def_head *h = strmap_get(&c->m->defs[D_CODEMAP], k->ref);
 		if (h)
@@ -318,6 +321,7 @@ static void use_cond(compiler *c, const cond *k, const char *user)
 static void walk_model(compiler *c)
 {
 	spec_model *m = c->m;
+	use_set(c, m->settings.invalid_main_px, "invalid-main-px");
 	for (size_t i = 0; i < m->checks.n; i++)
 		use_cond(c, ((m_check *)m->checks.v[i])->when, ((m_check *)m->checks.v[i])->id);
 	for (size_t i = 0; i < m->mdc_order.n; i++) {
@@ -337,6 +341,7 @@ static void walk_model(compiler *c)
 				continue;
 			a->h.used = 1;
 			use_cond(c, a->when, a->h.id);
+			use_cond(c, a->qy_when, a->h.id);
 			for (size_t k = 0; k < a->splits.n; k++)
 				use_cond(c, ((m_split *)a->splits.v[k])->when, a->h.id);
 		}

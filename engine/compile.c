@@ -86,6 +86,9 @@ static void emit_leaf(prog *p, const cond *k, uint32_t t, uint32_t f)
 	case C_HAS_DX: case C_HAS_PX:
 		op.code = OP_COUNT, op.a = k->op == C_HAS_PX, op.b = CMP_GT, op.k = 0;
 		break;
+	case C_HAS_MAIN_PX:
+		op.code = OP_MAIN_PX_GIVEN;
+		break;
 	case C_COUNT:
 		op.code = OP_COUNT, op.a = k->field == CF_PX, op.b = (uint16_t)k->cmp;
 		op.k = (uint32_t)(int32_t)k->value;
@@ -211,13 +214,29 @@ static uint32_t result(compiler *c, enum drg_status st, const char *code)
 	memcpy(adrg, code, strlen(code) < 3 ? strlen(code) : 3);
 	snprintf(mdc, sizeof(mdc), "MDC%c", code[0]);
 	const char *name = strmap_get(&c->names, code);
-	img_result r = {(uint32_t)st, str_add(c, mdc), str_add(c, st == DRG_STATUS_QY ? "QY" : adrg),
+	const char *qy_adrg = c->m->settings.qy_adrg_code ? code : "QY";
+	img_result r = {(uint32_t)st, str_add(c, mdc), str_add(c, st == DRG_STATUS_QY ? qy_adrg : adrg),
 			str_add(c, code), str_add(c, name ? name : "")};
 	uint32_t idx = (uint32_t)(buf_add(c, SEC_RESULT, &r, sizeof(r)) / sizeof(r));
 	char *k = arena_strdup(&c->m->a, key);
 	if (!k || strmap_put(&c->results, k, (void *)(uintptr_t)(idx + 1)) < 0)
 		c->oom = 1;
 	return idx;
+}
+
+static const char *either(const char *a, const char *b)
+{
+	return a ? a : b ? b : "";
+}
+
+/* A fixed result: each code from o, or from dflt where o has none. */
+static uint32_t fixed_result(compiler *c, enum drg_status st, const m_outcome *o,
+			     const m_outcome *dflt)
+{
+	img_result r = {(uint32_t)st, str_add(c, either(o->mdc, dflt->mdc)),
+			str_add(c, either(o->adrg, dflt->adrg)), str_add(c, either(o->drg, dflt->drg)),
+			str_add(c, "")};
+	return (uint32_t)(buf_add(c, SEC_RESULT, &r, sizeof(r)) / sizeof(r));
 }
 
 /* The fixed result of an outcome (ungroupable / invalid) from <outcomes>. */
@@ -228,9 +247,7 @@ static uint32_t outcome(compiler *c, enum drg_status st, const m_outcome *o, con
 			   what);
 		return 0;
 	}
-	img_result r = {(uint32_t)st, str_add(c, o->mdc), str_add(c, o->adrg), str_add(c, o->drg),
-			str_add(c, "")};
-	return (uint32_t)(buf_add(c, SEC_RESULT, &r, sizeof(r)) / sizeof(r));
+	return fixed_result(c, st, o, o);
 }
 
 /* ---------------------------------------------------------------- rules */
@@ -329,12 +346,15 @@ static uint32_t file_index(compiler *c, const srcfile *f)
 	return 0;
 }
 
-static void emit_checks(compiler *c)
+/* Emits the validation checks; invalid is the <outcomes> invalid result. */
+static void emit_checks(compiler *c, uint32_t invalid)
 {
 	for (size_t i = 0; i < c->m->checks.n; i++) {
 		m_check *k = c->m->checks.v[i];
+		uint32_t res = k->codes.set ? fixed_result(c, DRG_STATUS_INVALID, &k->codes, &c->m->invalid)
+					    : invalid;
 		img_check ck = {str_add(c, k->id), str_add(c, k->message), program(c, k->when, k->id),
-				file_index(c, k->pos.file), (uint32_t)k->pos.line};
+				res, file_index(c, k->pos.file), (uint32_t)k->pos.line};
 		buf_add(c, SEC_CHECK, &ck, sizeof(ck));
 	}
 }
@@ -365,10 +385,12 @@ static uint32_t emit_adrg(compiler *c, m_adrg *a, strmap *done)
 		return (uint32_t)(have - 1);
 	uint32_t first_split = (uint32_t)(c->sec[SEC_SPLIT].n / sizeof(img_split));
 	uint32_t when = program(c, a->when, a->h.id);
+	uint32_t qy = a->qy_code ? program(c, a->qy_when, a->h.id) : IMG_NONE;
 	emit_splits(c, a);
 	img_adrg r = {str_add(c, a->h.id), str_add(c, a->code), str_add(c, a->label ? a->label : ""),
 		      when, first_split, (uint32_t)a->splits.n,
-		      a->fallback_adrg ? result(c, DRG_STATUS_OK, a->code) : IMG_NONE,
+		      a->fallback_adrg ? result(c, DRG_STATUS_OK, a->code) : IMG_NONE, qy,
+		      a->qy_code ? result(c, DRG_STATUS_QY, a->qy_code) : 0,
 		      file_index(c, a->h.pos.file), (uint32_t)a->h.pos.line};
 	uint32_t idx = (uint32_t)(buf_add(c, SEC_ADRG, &r, sizeof(r)) / sizeof(r));
 	if (strmap_put(done, a->h.id, (void *)(uintptr_t)(idx + 1)) < 0)
@@ -433,8 +455,11 @@ static void emit_mdcs(compiler *c)
 		const m_step *shadow = NULL;
 		for (size_t j = 0; j < md->steps.n; j++)
 			emit_step(c, md, md->steps.v[j], &done, &shadow);
+		m_outcome here = {1, md->h.id, NULL, NULL};
+		uint32_t end = md->final
+			? fixed_result(c, DRG_STATUS_UNGROUPABLE, &here, &m->ungroupable) : IMG_NONE;
 		img_mdc r = {str_add(c, md->h.id), str_add(c, md->label ? md->label : ""), enter, first,
-			     (uint32_t)md->steps.n, file_index(c, md->h.pos.file),
+			     (uint32_t)md->steps.n, end, file_index(c, md->h.pos.file),
 			     (uint32_t)md->h.pos.line};
 		buf_add(c, SEC_MDC, &r, sizeof(r));
 	}
@@ -502,6 +527,9 @@ static void fill_header(compiler *c, img_header *h)
 	h->ungroupable = outcome(c, DRG_STATUS_UNGROUPABLE, &m->ungroupable, "ungroupable");
 	h->invalid = outcome(c, DRG_STATUS_INVALID, &m->invalid, "invalid");
 	h->retry_min_px = m->retry.set ? (uint32_t)m->retry.min_procedures : 0;
+	h->main_px_invalid = m->settings.invalid_main_px
+		? codes_set(c, m->settings.invalid_main_px, KIND_PX, m->settings.pos, "invalid-main-px")
+		: IMG_NONE;
 	h->flags = m->settings.empty_dx_is_code ? IMG_F_EMPTY_DX_IS_CODE : 0;
 }
 
@@ -512,7 +540,7 @@ int compile_model(compiler *c, img_header *h)
 	if (c->d->nerrors || codes_build(c) < 0)
 		return -1;
 	fill_header(c, h);
-	emit_checks(c);
+	emit_checks(c, h->invalid);
 	emit_mdcs(c);
 	warn_unused(c);
 	codes_emit_symbols(c);

@@ -117,6 +117,8 @@ static void put_header(FILE *f, const drg_spec *spec)
 			img_sec_elem[s]);
 	fputs("  outcome ungroupable: ", f), put_result(f, im, im->h->ungroupable), fputc('\n', f);
 	fputs("  outcome invalid: ", f), put_result(f, im, im->h->invalid), fputc('\n', f);
+	if (im->h->main_px_invalid != IMG_NONE)
+		fprintf(f, "  principal procedure emptied when in set %u\n", im->h->main_px_invalid);
 }
 
 static void put_checks(FILE *f, const img *im)
@@ -124,6 +126,8 @@ static void put_checks(FILE *f, const img *im)
 	for (uint32_t i = 0; i < IMG_COUNT(im, SEC_CHECK); i++) {
 		const img_check *c = &im->check[i];
 		fprintf(f, "check %s (%s:%u) fails when:\n", S(c->id), S(im->file[c->file]), c->line);
+		if (c->result != im->h->invalid)
+			fputs("  -> ", f), put_result(f, im, c->result), fputc('\n', f);
 		put_program(f, im, c->when, "  ");
 	}
 }
@@ -134,6 +138,10 @@ static void put_adrg(FILE *f, const img *im, uint32_t a)
 	fprintf(f, "  adrg %s code %s (%s:%u) when:\n", S(r->id), S(r->code), S(im->file[r->file]),
 		r->line);
 	put_program(f, im, r->when, "    ");
+	if (r->qy != IMG_NONE) {
+		fputs("    qy -> ", f), put_result(f, im, r->qy_result), fputs(" when:\n", f);
+		put_program(f, im, r->qy, "      ");
+	}
 	for (uint32_t i = 0; i < r->nsplit; i++) {
 		const img_split *sp = &im->split[r->split + i];
 		fputs("    split -> ", f), put_result(f, im, sp->result), fputs(" when:\n", f);
@@ -158,6 +166,8 @@ static void put_mdcs(FILE *f, const img *im)
 			fputs("  qy -> ", f), put_result(f, im, st->result), fputs(" when:\n", f);
 			put_program(f, im, st->arg, "    ");
 		}
+		if (x->fallback != IMG_NONE)
+			fputs("  nothing yields -> ", f), put_result(f, im, x->fallback), fputc('\n', f);
 	}
 }
 

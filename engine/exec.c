@@ -22,6 +22,7 @@ typedef struct ctx {
 	const drg_case *c;
 	const uint32_t *dx, *px;
 	uint32_t ndx, npx;
+	int px0_emptied;       /* the principal procedure is invalid as such: its slot is empty */
 	uint64_t *bits;
 	uint32_t nwords;
 } ctx;
@@ -37,14 +38,14 @@ static void mark(const uint32_t *memb, const uint32_t *start, uint32_t ncodes, u
 }
 
 /* Fills the three role bitsets from `main` (principal, secondary, any) for
-** n codes whose membership index is start. */
+** n codes whose membership index is start; an emptied first slot marks none. */
 static void roles(const ctx *x, int main, const uint32_t *ids, uint32_t n, const uint32_t *start,
-		  uint32_t ncodes)
+		  uint32_t ncodes, int first_emptied)
 {
 	uint32_t w = x->nwords;
 	uint64_t *m = x->bits + (size_t)main * w, *s = m + w, *a = s + w;
 	memset(m, 0, 3 * (size_t)w * sizeof(*m));
-	if (n)
+	if (n && !first_emptied)
 		mark(x->im->memb, start, ncodes, ids[0], m);
 	for (uint32_t i = 1; i < n; i++)
 		mark(x->im->memb, start, ncodes, ids[i], s);
@@ -54,12 +55,17 @@ static void roles(const ctx *x, int main, const uint32_t *ids, uint32_t n, const
 
 static void dx_roles(const ctx *x)
 {
-	roles(x, ROLE_MAIN_DX, x->dx, x->ndx, x->im->dx_memb, IMG_COUNT(x->im, SEC_DX_CODE));
+	roles(x, ROLE_MAIN_DX, x->dx, x->ndx, x->im->dx_memb, IMG_COUNT(x->im, SEC_DX_CODE), 0);
 }
 
-static void px_roles(const ctx *x)
+/* Procedure roles of the current view; first decides whether its principal
+** procedure is one the spec empties (settings invalid-main-px). */
+static void px_roles(ctx *x)
 {
-	roles(x, ROLE_MAIN_PX, x->px, x->npx, x->im->px_memb, IMG_COUNT(x->im, SEC_PX_CODE));
+	uint32_t k = x->im->h->main_px_invalid;
+	x->px0_emptied = k != IMG_NONE && x->npx && img_in_set(x->im, k, x->px[0]);
+	roles(x, ROLE_MAIN_PX, x->px, x->npx, x->im->px_memb, IMG_COUNT(x->im, SEC_PX_CODE),
+	      x->px0_emptied);
 }
 
 /* Does the code in `role` belong to set k? */
@@ -162,6 +168,9 @@ static int run(const ctx *x, uint32_t pc)
 		case OP_SITES:
 			r = distinct_values(x, o->k) >= o->a;
 			break;
+		case OP_MAIN_PX_GIVEN:
+			r = x->npx > 0 && !x->px0_emptied;
+			break;
 		default:
 			return 0;   /* unreachable: img_open() rejects unknown opcodes */
 		}
@@ -182,8 +191,8 @@ static void ev(drg_scratch *s, int on, enum trace_kind kind, int ok, uint32_t id
 	s->trace[s->ntrace++] = (trace_ev){(uint8_t)kind, (uint8_t)ok, (uint16_t)aux, idx};
 }
 
-/* Tries ADRG rule a: its condition, then its splits in order.  Returns a result
-** index, or IMG_NONE to continue with the next step. */
+/* Tries ADRG rule a: its condition, its QY check, then its splits in order.
+** Returns a result index, or IMG_NONE to continue with the next step. */
 static uint32_t try_adrg(const ctx *x, drg_scratch *s, int tr, uint32_t a)
 {
 	const img_adrg *r = &x->im->adrg[a];
@@ -191,6 +200,12 @@ static uint32_t try_adrg(const ctx *x, drg_scratch *s, int tr, uint32_t a)
 	ev(s, tr, EV_ADRG, ok, a, 0);
 	if (!ok)
 		return IMG_NONE;
+	if (r->qy != IMG_NONE) {
+		ok = run(x, r->qy);
+		ev(s, tr, EV_ADRG_QY, ok, a, 0);
+		if (ok)
+			return r->qy_result;
+	}
 	for (uint32_t i = r->split; i < r->split + r->nsplit; i++) {
 		ok = run(x, x->im->split[i].when);
 		ev(s, tr, EV_SPLIT, ok, i, 0);
@@ -224,6 +239,10 @@ static uint32_t group_codes(const ctx *x, drg_scratch *s, int tr)
 			if (res != IMG_NONE)
 				return res;
 		}
+		if (md->fallback != IMG_NONE) {
+			ev(s, tr, EV_MDC_END, 0, m, 0);
+			return md->fallback;
+		}
 	}
 	ev(s, tr, EV_NO_MDC, 0, 0, 0);
 	return IMG_NONE;
@@ -254,8 +273,9 @@ static void format_reason(drg_scratch *s, const drg_case *c, const char *msg)
 	s->reason[n] = '\0';
 }
 
-/* Input problems and validation checks; returns 0 when the case may be grouped. */
-static int validate(const ctx *x, drg_scratch *s, int tr)
+/* Input problems and validation checks: the result index of the first that
+** fails, or IMG_NONE when the case may be grouped. */
+static uint32_t validate(const ctx *x, drg_scratch *s, int tr)
 {
 	const drg_case *c = x->c;
 	const img *im = x->im;
@@ -264,23 +284,23 @@ static int validate(const ctx *x, drg_scratch *s, int tr)
 		snprintf(s->reason, sizeof(s->reason), "%s: not %s: '%.*s'", drg_field_names[f],
 			 case_field_expects((enum drg_field)f), (int)c->text[f].len, c->text[f].ptr);
 		ev(s, tr, EV_FIELD, 0, (uint32_t)f, 0);
-		return -1;
+		return im->h->invalid;
 	}
 	if (c->too_many) {
 		snprintf(s->reason, sizeof(s->reason), "more than %d diagnoses or procedures",
 			 DRG_MAX_CODES);
 		ev(s, tr, EV_TOO_MANY, 0, 0, 0);
-		return -1;
+		return im->h->invalid;
 	}
 	for (uint32_t i = 0; i < IMG_COUNT(im, SEC_CHECK); i++) {
 		int failed = run(x, im->check[i].when);
 		ev(s, tr, EV_CHECK, !failed, i, 0);
 		if (failed) {
 			format_reason(s, c, im->str + im->check[i].message);
-			return -1;
+			return im->check[i].result;
 		}
 	}
-	return 0;
+	return IMG_NONE;
 }
 
 /* Fills out from result index r. */
@@ -308,18 +328,20 @@ void group_case(drg_result *out, const drg_spec *spec, drg_scratch *s, const drg
 {
 	const img *im = &spec->im;
 	int tr = (flags & DRG_TRACE) != 0;
-	ctx x = {im, c, c->dx, c->px, c->ndx, c->npx, s->bits, s->nwords};
+	ctx x = {im, c, c->dx, c->px, c->ndx, c->npx, 0, s->bits, s->nwords};
 	dx_roles(&x);   /* checks may test sets too */
 	px_roles(&x);
 	s->traced = tr;
 	s->ntrace = 0;
 	s->truncated = 0;
-	if (validate(&x, s, tr) < 0) {
-		set_result(out, im, im->h->invalid, s->reason);
+	uint32_t bad = validate(&x, s, tr);
+	if (bad != IMG_NONE) {
+		set_result(out, im, bad, s->reason);
 		s->last = *out;
-		s->last_result = im->h->invalid;
+		s->last_result = bad;
 		return;
 	}
+	ev(s, tr && x.px0_emptied, EV_PX_EMPTIED, 0, c->px[0], 0);
 	uint32_t r = group_codes(&x, s, tr);
 	/* retry: regroup with each later procedure alone, first result wins */
 	for (uint32_t i = 1; r == IMG_NONE && im->h->retry_min_px && c->npx >= im->h->retry_min_px &&

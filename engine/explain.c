@@ -131,6 +131,20 @@ static void say_event(out *o, const drg_scratch *s, const trace_ev *e, int *cc_d
 	case EV_RETRY:
 		say(o, "  retry with procedure %u alone\n", e->aux + 1u);
 		break;
+	case EV_ADRG_QY: {
+		const img_adrg *a = &im->adrg[e->idx];
+		say(o, "      QY check of %s: %s\n", S(im, a->id),
+		    e->ok ? "fires (the principal procedure is unrelated to this medical rule)" : "no");
+		break;
+	}
+	case EV_MDC_END:
+		say(o, "    no rule of %s matched: the case stays in this MDC, ungroupable\n",
+		    S(im, im->mdc[e->idx].code));
+		break;
+	case EV_PX_EMPTIED:
+		say(o, "  principal procedure %.*s is not valid as principal: its slot is left empty\n",
+		    (int)s->c.px_text[0].len, s->c.px_text[0].ptr);
+		break;
 	}
 }
 

@@ -170,13 +170,14 @@ static int rules_ok(const img *im)
 	for (uint32_t i = 0; i < IMG_COUNT(im, SEC_CHECK); i++) {
 		const img_check *c = &im->check[i];
 		if (!str_ok(im, c->id) || !str_ok(im, c->message) || !prog_ok(im, c->when, 0) ||
-		    !pos_ok(im, c->file))
+		    c->result >= nres || !pos_ok(im, c->file))
 			return 0;
 	}
 	for (uint32_t i = 0; i < IMG_COUNT(im, SEC_MDC); i++) {
 		const img_mdc *m = &im->mdc[i];
 		if (!str_ok(im, m->code) || !str_ok(im, m->label) || !prog_ok(im, m->enter, 0) ||
-		    m->step > nstep || m->nstep > nstep - m->step || !pos_ok(im, m->file))
+		    m->step > nstep || m->nstep > nstep - m->step || !pos_ok(im, m->file) ||
+		    (m->fallback != IMG_NONE && m->fallback >= nres))
 			return 0;
 	}
 	for (uint32_t i = 0; i < nstep; i++) {
@@ -190,7 +191,8 @@ static int rules_ok(const img *im)
 		const img_adrg *a = &im->adrg[i];
 		if (!str_ok(im, a->id) || !str_ok(im, a->code) || !str_ok(im, a->label) ||
 		    !prog_ok(im, a->when, 0) || a->split > nsplit || a->nsplit > nsplit - a->split ||
-		    (a->fallback != IMG_NONE && a->fallback >= nres) || !pos_ok(im, a->file))
+		    (a->fallback != IMG_NONE && a->fallback >= nres) || !pos_ok(im, a->file) ||
+		    !prog_ok(im, a->qy, 1) || (a->qy != IMG_NONE && a->qy_result >= nres))
 			return 0;
 	}
 	for (uint32_t i = 0; i < nsplit; i++) {
@@ -258,7 +260,8 @@ int img_open(img *im, const void *base, size_t size, const char **why)
 	if (!str_ok(im, h->spec_id) || h->ungroupable >= nres || h->invalid >= nres ||
 	    (h->mcc_map != IMG_NONE && h->mcc_map >= nmap) ||
 	    (h->cc_map != IMG_NONE && h->cc_map >= nmap) ||
-	    (h->cce_map != IMG_NONE && h->cce_map >= nmap))
+	    (h->cce_map != IMG_NONE && h->cce_map >= nmap) ||
+	    (h->main_px_invalid != IMG_NONE && h->main_px_invalid >= IMG_COUNT(im, SEC_SET)))
 		return *why = "corrupt header fields", DRG_EIMAGE;
 	if (!sets_ok(im) || !maps_ok(im) ||
 	    !memb_ok(im, im->dx_memb, IMG_COUNT(im, SEC_DX_MEMB), ndx) ||

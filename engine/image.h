@@ -33,7 +33,10 @@
 ** one) gives where each id's run of set indexes starts in SEC_MEMB (ascending
 ** set indexes of the dx sets holding it); SEC_PX_MEMB the same for procedures.
 ** The evaluator turns a case's codes into per-role bitsets over the sets
-** (principal, secondary, any), and a set op is then one bit test.
+** (principal, secondary, any), and a set op is then one bit test.  When the
+** header names a main_px_invalid set, a principal procedure in it marks no
+** set at all (the slot stays, empty: CHS-DRG 2.0's "null slot"), so every
+** procedure op and OP_MAIN_PX_GIVEN see it as absent.
 **
 ** Conditions are programs of fixed-size ops (img_op, ops.def) in SEC_OP,
 ** evaluated like classic BPF: each op tests one thing and continues at
@@ -41,8 +44,10 @@
 ** with its k (1 true, 0 false).  A condition is referenced by the index of its
 ** first op; IMG_NONE stands for "always true".
 **
-** Rules.  Validation checks, MDCs with their ordered steps (try an ADRG rule,
-** or a QY check), ADRG rules with their ordered DRG splits, and the results
+** Rules.  Validation checks (each with its result), MDCs with their ordered
+** steps (try an ADRG rule, or a QY check) and the result of an MDC that was
+** entered but yields nothing (or none: pass on), ADRG rules with their QY check
+** and their ordered DRG splits, and the results
 ** (status, mdc, adrg, drg, name) that splits and fallbacks return are tables of
 ** u32 records.  Every rule records its source file (index into SEC_FILE) and
 ** line, so a trace can say which line of the spec decided.
@@ -54,7 +59,7 @@
 #include <stdint.h>
 
 #define IMG_MAGIC "DRGSPEC\n"
-#define IMG_FORMAT 2u
+#define IMG_FORMAT 3u
 #define IMG_ENDIAN 0x01020304u
 #define IMG_NONE 0xFFFFFFFFu
 
@@ -106,7 +111,7 @@ typedef struct img_header {
 	uint32_t ungroupable;       /* result index */
 	uint32_t invalid;           /* result index */
 	uint32_t retry_min_px;      /* 0: no retry */
-	uint32_t reserved;
+	uint32_t main_px_invalid;   /* px set: a principal procedure in it is emptied, or IMG_NONE */
 	img_section sec[SEC_COUNT];
 } img_header;
 
@@ -143,6 +148,7 @@ enum img_op_code {
 typedef struct img_check {
 	uint32_t id, message;       /* strings */
 	uint32_t when;              /* op index: the check FAILS when it holds */
+	uint32_t result;            /* result index of a failed check (status invalid) */
 	uint32_t file, line;
 } img_check;
 
@@ -150,6 +156,7 @@ typedef struct img_mdc {
 	uint32_t code, label;       /* strings */
 	uint32_t enter;             /* op index */
 	uint32_t step, nstep;       /* SEC_STEP run */
+	uint32_t fallback;          /* entered and no step yields: this result, or IMG_NONE to pass on */
 	uint32_t file, line;
 } img_mdc;
 
@@ -167,6 +174,8 @@ typedef struct img_adrg {
 	uint32_t when;              /* op index */
 	uint32_t split, nsplit;     /* SEC_SPLIT run */
 	uint32_t fallback;          /* result index when no split fires, or IMG_NONE */
+	uint32_t qy;                /* op index: QY when the rule holds and this does, or IMG_NONE */
+	uint32_t qy_result;         /* result index of that QY */
 	uint32_t file, line;
 } img_adrg;
 

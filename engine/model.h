@@ -24,6 +24,7 @@ enum cond_op {
 	C_MAIN_DX, C_ANY_DX, C_SEC_DX,     /* ref: codeset id */
 	C_MAIN_PX, C_ANY_PX, C_SEC_PX,
 	C_HAS_DX, C_HAS_PX,
+	C_HAS_MAIN_PX,                     /* an effective principal procedure */
 	C_COUNT,                           /* field: CF_DX/CF_PX; cmp; value */
 	C_CMP,                             /* field; cmp; value */
 	C_MISSING, C_PRESENT, C_NONZERO,   /* field */
@@ -118,6 +119,9 @@ typedef struct m_adrg {
 	const char *label;
 	int fallback_adrg;     /* no split fired: 1 return the ADRG code, 0 continue */
 	cond *when;
+	const char *qy_code;   /* <qy code>: QY result when the rule holds and qy_when does */
+	cond *qy_when;
+	srcpos qy_pos;
 	ptrvec splits;         /* m_split * */
 } m_adrg;
 
@@ -131,21 +135,23 @@ typedef struct m_step {
 typedef struct m_mdc {
 	def_head h;
 	const char *label;
+	int final;             /* on-no-adrg="ungroupable": entered, it never passes on */
 	cond *enter;
 	ptrvec steps;          /* m_step * */
 } m_mdc;
+
+typedef struct m_outcome {
+	int set;
+	const char *mdc, *adrg, *drg;
+} m_outcome;
 
 typedef struct m_check {
 	srcpos pos;
 	const char *id;
 	const char *message;
 	cond *when;
+	m_outcome codes;       /* its own result codes (NULL ones: the invalid outcome's) */
 } m_check;
-
-typedef struct m_outcome {
-	int set;
-	const char *mdc, *adrg, *drg;
-} m_outcome;
 
 typedef struct spec_model {
 	arena a;
@@ -159,6 +165,8 @@ typedef struct spec_model {
 		srcpos pos;
 		const char *dx_dictionary, *px_dictionary, *mcc, *cc, *cc_exclusion, *drg_names;
 		int empty_dx_is_code;   /* an empty dx cell is one unknown code */
+		const char *invalid_main_px;   /* px codeset: such a principal slot is emptied */
+		int qy_adrg_code;       /* QY results report the QY code as ADRG (else "QY") */
 	} settings;
 
 	int have_validation;

@@ -49,7 +49,10 @@ enum trace_kind {
 	EV_FALLBACK,   /* idx: adrg rule; ok: 1 returned its ADRG code, 0 continued */
 	EV_QY,         /* idx: step; ok: fired */
 	EV_NO_MDC,     /* nothing matched */
-	EV_RETRY       /* aux: the procedure tried alone */
+	EV_RETRY,      /* aux: the procedure tried alone */
+	EV_ADRG_QY,    /* idx: adrg rule; ok: its QY check fired */
+	EV_MDC_END,    /* idx: mdc entered that yielded nothing: its own ungroupable result */
+	EV_PX_EMPTIED  /* idx: px id of a principal procedure the spec empties */
 };
 
 typedef struct trace_ev {

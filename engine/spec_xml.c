@@ -174,7 +174,8 @@ static const struct {
 	{"all", C_ALL}, {"any", C_ANY}, {"not", C_NOT}, {"true", C_TRUE}, {"false", C_FALSE},
 	{"main-dx", C_MAIN_DX}, {"any-dx", C_ANY_DX}, {"secondary-dx", C_SEC_DX},
 	{"main-px", C_MAIN_PX}, {"any-px", C_ANY_PX}, {"secondary-px", C_SEC_PX},
-	{"has-dx", C_HAS_DX}, {"has-px", C_HAS_PX}, {"count", C_COUNT}, {"cmp", C_CMP},
+	{"has-dx", C_HAS_DX}, {"has-px", C_HAS_PX}, {"has-main-px", C_HAS_MAIN_PX},
+	{"count", C_COUNT}, {"cmp", C_CMP},
 	{"missing", C_MISSING}, {"present", C_PRESENT}, {"nonzero", C_NONZERO}, {"in", C_IN},
 	{"has-mcc", C_HAS_MCC}, {"has-cc", C_HAS_CC}, {"distinct-sites", C_SITES},
 };
@@ -410,6 +411,11 @@ static int read_adrg(reader *r, const srcfile *f, xmlNodePtr n, int own)
 		if (is(c, "when")) {
 			if (!(a->when = read_cond(r, f, first_elem(c))))
 				return -1;
+		} else if (is(c, "qy")) {
+			a->qy_code = attr(r, c, "code");
+			a->qy_pos = pos_of(r, f, c);
+			if (!(a->qy_when = read_cond(r, f, first_elem(c))))
+				return -1;
 		} else if (is(c, "drg")) {
 			m_split *s = arena_alloc(r->a, sizeof(*s));
 			if (!s)
@@ -448,8 +454,10 @@ static int read_mdc(reader *r, const srcfile *f, xmlNodePtr n, int own)
 	m_mdc *m = arena_alloc(r->a, sizeof(*m));
 	if (!m)
 		return oom(r);
+	const char *end = attr(r, n, "on-no-adrg");
 	m->h = (def_head){attr(r, n, "code"), pos_of(r, f, n), own, NULL, NULL, 0};
 	m->label = attr(r, n, "label");
+	m->final = end && strcmp(end, "ungroupable") == 0;
 	for (xmlNodePtr c = n->children; c; c = c->next) {
 		if (is(c, "enter")) {
 			if (!(m->enter = read_cond(r, f, first_elem(c))))
@@ -474,7 +482,10 @@ static int read_settings(reader *r, const srcfile *f, xmlNodePtr n)
 	m->settings.cc = attr(r, n, "cc");
 	m->settings.cc_exclusion = attr(r, n, "cc-exclusion");
 	m->settings.drg_names = attr(r, n, "drg-names");
+	const char *qy = attr(r, n, "qy-adrg");
 	m->settings.empty_dx_is_code = e && strcmp(e, "unknown-code") == 0;
+	m->settings.invalid_main_px = attr(r, n, "invalid-main-px");
+	m->settings.qy_adrg_code = qy && strcmp(qy, "code") == 0;
 	return 0;
 }
 
@@ -492,6 +503,8 @@ static int read_validation(reader *r, const srcfile *f, xmlNodePtr n)
 		k->pos = pos_of(r, f, c);
 		k->id = attr(r, c, "id");
 		k->message = attr(r, c, "message");
+		k->codes = (m_outcome){0, attr(r, c, "mdc"), attr(r, c, "adrg"), attr(r, c, "drg")};
+		k->codes.set = k->codes.mdc || k->codes.adrg || k->codes.drg;
 		if (!(k->when = read_cond(r, f, first_elem(c))))
 			return -1;
 		if (ptrvec_push(&m->a, &m->checks, k) < 0)

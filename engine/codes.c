@@ -478,11 +478,12 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Writes one sorted id run to SEC_SETDATA and its SEC_SET entry; returns the index. */
-static uint32_t emit_ids(compiler *c, uint32_t *ids, size_t n)
+/* Writes one sorted id run to SEC_SETDATA and its SEC_SET entry named name;
+** returns the index. */
+static uint32_t emit_ids(compiler *c, uint32_t *ids, size_t n, const char *name)
 {
 	qsort(ids, n, sizeof(*ids), cmp_u32);
-	img_set st = {(uint32_t)(c->sec[SEC_SETDATA].n / 4), (uint32_t)n};
+	img_set st = {(uint32_t)(c->sec[SEC_SETDATA].n / 4), (uint32_t)n, str_add(c, name)};
 	buf_add(c, SEC_SETDATA, ids, n * 4);
 	return (uint32_t)(buf_add(c, SEC_SET, &st, sizeof(st)) / sizeof(st));
 }
@@ -497,7 +498,7 @@ static int emit_sets(compiler *c)
 			return oomp(c), -1;
 		for (size_t j = 0; j < r->codes.n; j++)
 			ids[j] = (uint32_t)((uintptr_t)strmap_get(&u->ids, r->codes.v[j]) - 1);
-		r->index = emit_ids(c, ids, r->codes.n);
+		r->index = emit_ids(c, ids, r->codes.n, r->def->h.id);
 		drg_free(ids);
 		warn_set(c, r);
 	}
@@ -624,7 +625,7 @@ uint32_t codes_symbol_set(compiler *c, const ptrvec *values)
 	for (size_t i = 0; i < n; i++)   /* distinct ids only */
 		if (k == 0 || ids[k - 1] != ids[i])
 			ids[k++] = ids[i];
-	img_set st = {(uint32_t)(c->sec[SEC_SETDATA].n / 4), (uint32_t)k};
+	img_set st = {(uint32_t)(c->sec[SEC_SETDATA].n / 4), (uint32_t)k, str_add(c, "")};
 	buf_add(c, SEC_SETDATA, ids, k * 4);
 	drg_free(ids);
 	return (uint32_t)(buf_add(c, SEC_SET, &st, sizeof(st)) / sizeof(st));

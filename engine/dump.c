@@ -28,7 +28,7 @@ static const char *code_text(const img *im, int px, uint32_t id)
 static void put_set(FILE *f, const img *im, uint32_t k, int px)
 {
 	const img_set *st = &im->set[k];
-	fprintf(f, "set#%u[%u:", k, st->n);
+	fprintf(f, "set#%u %s[%u:", k, S(st->name), st->n);
 	for (uint32_t i = 0; i < st->n && i < 3; i++)
 		fprintf(f, " %s", code_text(im, px, im->setdata[st->off + i]));
 	fputs(st->n > 3 ? " ...]" : "]", f);

@@ -113,69 +113,77 @@ static unsigned distinct_values(const ctx *x, uint32_t k)
 	return n;
 }
 
+/* The outcome of one test op (any opcode but OP_RET). */
+static inline int op_holds(const ctx *x, const img_op *o)
+{
+	const img *im = x->im;
+	const drg_case *c = x->c;
+	switch (o->code) { /* ORDER OP */
+	case OP_CONST:
+		return (int)o->k;
+	case OP_MAIN_DX:
+		return in_role(x, ROLE_MAIN_DX, o->k);
+	case OP_ANY_DX:
+		return in_role(x, ROLE_ANY_DX, o->k);
+	case OP_SEC_DX:
+		return in_role(x, ROLE_SEC_DX, o->k);
+	case OP_MAIN_PX:
+		return in_role(x, ROLE_MAIN_PX, o->k);
+	case OP_ANY_PX:
+		return in_role(x, ROLE_ANY_PX, o->k);
+	case OP_SEC_PX:
+		return in_role(x, ROLE_SEC_PX, o->k);
+	case OP_COUNT:
+		return compare(o->a ? x->npx : x->ndx, o->b, (int32_t)o->k);
+	case OP_CMP:
+		return (c->present >> o->a & 1) && compare(c->num[o->a], o->b, (int32_t)o->k);
+	case OP_MISSING:
+		return !(c->present >> o->a & 1);
+	case OP_NONZERO:
+		return (c->present >> o->a & 1) && c->num[o->a] != 0;
+	case OP_SYM_IN:
+		return (c->present >> o->a & 1) && img_in_set(im, o->k, c->sym[o->a]);
+	case OP_HAS_CC:
+		return has_cc(x, o->k, o->b);
+	case OP_SITES:
+		return distinct_values(x, o->k) >= o->a;
+	case OP_MAIN_PX_GIVEN:
+		return x->npx > 0 && !x->px0_emptied;
+	default:
+		return 0;   /* unreachable: img_open() rejects unknown opcodes */
+	}
+}
+
 /* Runs the condition program starting at op pc; IMG_NONE is always true. */
 static int run(const ctx *x, uint32_t pc)
 {
 	if (pc == IMG_NONE)
 		return 1;
-	const img *im = x->im;
-	const drg_case *c = x->c;
-	const img_op *o = im->op + pc;
-	for (;;) {
-		int r;
-		switch (o->code) { /* ORDER OP */
-		case OP_RET:
-			return (int)o->k;
-		case OP_CONST:
-			r = (int)o->k;
-			break;
-		case OP_MAIN_DX:
-			r = in_role(x, ROLE_MAIN_DX, o->k);
-			break;
-		case OP_ANY_DX:
-			r = in_role(x, ROLE_ANY_DX, o->k);
-			break;
-		case OP_SEC_DX:
-			r = in_role(x, ROLE_SEC_DX, o->k);
-			break;
-		case OP_MAIN_PX:
-			r = in_role(x, ROLE_MAIN_PX, o->k);
-			break;
-		case OP_ANY_PX:
-			r = in_role(x, ROLE_ANY_PX, o->k);
-			break;
-		case OP_SEC_PX:
-			r = in_role(x, ROLE_SEC_PX, o->k);
-			break;
-		case OP_COUNT:
-			r = compare(o->a ? x->npx : x->ndx, o->b, (int32_t)o->k);
-			break;
-		case OP_CMP:
-			r = (c->present >> o->a & 1) && compare(c->num[o->a], o->b, (int32_t)o->k);
-			break;
-		case OP_MISSING:
-			r = !(c->present >> o->a & 1);
-			break;
-		case OP_NONZERO:
-			r = (c->present >> o->a & 1) && c->num[o->a] != 0;
-			break;
-		case OP_SYM_IN:
-			r = (c->present >> o->a & 1) && img_in_set(im, o->k, c->sym[o->a]);
-			break;
-		case OP_HAS_CC:
-			r = has_cc(x, o->k, o->b);
-			break;
-		case OP_SITES:
-			r = distinct_values(x, o->k) >= o->a;
-			break;
-		case OP_MAIN_PX_GIVEN:
-			r = x->npx > 0 && !x->px0_emptied;
-			break;
-		default:
-			return 0;   /* unreachable: img_open() rejects unknown opcodes */
-		}
+	const img_op *o = x->im->op + pc;
+	while (o->code != OP_RET)
+		o += op_holds(x, o) ? o->jt : o->jf;
+	return (int)o->k;
+}
+
+int exec_replay(const drg_scratch *s, uint32_t px_first, uint32_t px_n, uint32_t pc,
+		void (*fn)(void *arg, const img_op *o, int holds), void *arg)
+{
+	uint64_t bits[ROLE_COUNT * REPLAY_MAX_WORDS];
+	const drg_case *c = &s->c;
+	if (s->nwords > REPLAY_MAX_WORDS || px_first > c->npx || px_n > c->npx - px_first)
+		return -1;
+	ctx x = {&s->spec->im, c, c->dx, c->px + px_first, c->ndx, px_n, 0, bits, s->nwords};
+	dx_roles(&x);
+	px_roles(&x);
+	if (pc == IMG_NONE)
+		return 1;
+	const img_op *o = x.im->op + pc;
+	while (o->code != OP_RET) {
+		int r = op_holds(&x, o);
+		fn(arg, o, r);
 		o += r ? o->jt : o->jf;
 	}
+	return (int)o->k;
 }
 
 /* ---------------------------------------------------------------- tables */

@@ -4,7 +4,10 @@
 ** Replays the trace events recorded in the scratch: every validation check,
 ** every MDC tried (entered or not), every ADRG rule and DRG split tried with the
 ** spec file and line that defines it, and for the CC/MCC splits the status of
-** each secondary diagnosis.  Runs after grouping, never on the hot path.
+** each secondary diagnosis.  Why an MDC was entered or an ADRG rule matched or
+** not: its condition is replayed (exec_replay) and each test it evaluated is
+** listed with its outcome and, for a code set, the code that matched.  Runs
+** after grouping, never on the hot path.
 */
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,7 +78,99 @@ static void say_cc(out *o, const drg_case *c)
 	}
 }
 
-static void say_event(out *o, const drg_scratch *s, const trace_ev *e, int *cc_done)
+/* The procedure view of the events being replayed (a retry narrows it). */
+typedef struct view {
+	uint32_t first, n;
+} view;
+
+/* What exec_replay() calls back with: where to write, the case and its view. */
+typedef struct path {
+	out *o;
+	const drg_scratch *s;
+	view v;
+	int n;
+} path;
+
+/* The first code of the case, in the positions a set op looks at, that is
+** in set k; NULL if none (or the op does not test codes). */
+static const drg_text *matched_code(const path *p, const img_op *op)
+{
+	const img *im = &p->s->spec->im;
+	const drg_case *c = &p->s->c;
+	int px = op->code >= OP_MAIN_PX && op->code <= OP_SEC_PX;
+	int role = px ? op->code - OP_MAIN_PX : op->code - OP_MAIN_DX;   /* 0 main 1 any 2 sec */
+	const uint32_t *ids = px ? c->px + p->v.first : c->dx;
+	const drg_text *text = px ? c->px_text + p->v.first : c->dx_text;
+	uint32_t n = px ? p->v.n : c->ndx, from = role == 2 ? 1 : 0, to = role == 0 ? 1 : n;
+	uint32_t skip = im->h->main_px_invalid;
+	if (px && n && skip != IMG_NONE && img_in_set(im, skip, ids[0]))
+		from = 1;   /* the emptied principal slot */
+	for (uint32_t i = from; i < to && i < n; i++)
+		if (ids[i] != IMG_NONE && img_in_set(im, op->k, ids[i]))
+			return &text[i];
+	return NULL;
+}
+
+/* One evaluated op of a replayed condition, as the spec would write it. */
+static void say_op(void *arg, const img_op *op, int holds)
+{
+	static const char *const role[] = {"main-dx", "any-dx", "secondary-dx",
+					   "main-px", "any-px", "secondary-px"};
+	path *p = arg;
+	out *o = p->o;
+	const img *im = &p->s->spec->im;
+	say(o, "%s", p->n++ ? "; " : " [");
+	switch (op->code) { /* ORDER OP */
+	case OP_CONST:
+		say(o, "%s", op->k ? "true" : "false");
+		return;
+	case OP_MAIN_DX: case OP_ANY_DX: case OP_SEC_DX:
+	case OP_MAIN_PX: case OP_ANY_PX: case OP_SEC_PX: {
+		const drg_text *t = holds ? matched_code(p, op) : NULL;
+		say(o, "%s in %s: %s", role[op->code - OP_MAIN_DX], S(im, im->set[op->k].name),
+		    holds ? "yes" : "no");
+		if (t)
+			say(o, " (%.*s)", (int)t->len, t->ptr);
+		return;
+	}
+	case OP_COUNT:
+		say(o, "count %s %s %d", op->a ? "px" : "dx", cmp_names[op->b], (int32_t)op->k);
+		break;
+	case OP_CMP:
+		say(o, "%s %s %d", drg_field_names[op->a], cmp_names[op->b], (int32_t)op->k);
+		break;
+	case OP_MISSING:
+		say(o, "%s missing", drg_field_names[op->a]);
+		break;
+	case OP_NONZERO:
+		say(o, "%s nonzero", drg_field_names[op->a]);
+		break;
+	case OP_SYM_IN:
+		say(o, "%s in its list", drg_field_names[op->a]);
+		break;
+	case OP_HAS_CC:
+		say(o, "%s", op->k == im->h->mcc_map ? "has-mcc" : "has-cc");
+		break;
+	case OP_SITES:
+		say(o, "distinct sites >= %u", op->a);
+		break;
+	case OP_MAIN_PX_GIVEN:
+		say(o, "has-main-px");
+		break;
+	}
+	say(o, ": %s", holds ? "yes" : "no");
+}
+
+/* Ends a rule's line with the tests its condition pc evaluated, in order. */
+static void say_path(out *o, const drg_scratch *s, view v, uint32_t pc)
+{
+	path p = {o, s, v, 0};
+	if (pc != IMG_NONE && exec_replay(s, v.first, v.n, pc, say_op, &p) >= 0 && p.n)
+		say(o, "]");
+	say(o, "\n");
+}
+
+static void say_event(out *o, const drg_scratch *s, const trace_ev *e, int *cc_done, view *v)
 {
 	const img *im = &s->spec->im;
 	char w[512];
@@ -95,20 +190,23 @@ static void say_event(out *o, const drg_scratch *s, const trace_ev *e, int *cc_d
 	}
 	case EV_MDC: {
 		const img_mdc *m = &im->mdc[e->idx];
-		say(o, "  %s (%s): %s\n", S(im, m->code), where(im, m->file, m->line, w, sizeof(w)),
+		say(o, "  %s (%s): %s", S(im, m->code), where(im, m->file, m->line, w, sizeof(w)),
 		    e->ok ? "entered" : "not entered");
+		say_path(o, s, *v, m->enter);
 		break;
 	}
 	case EV_ADRG: {
 		const img_adrg *a = &im->adrg[e->idx];
-		say(o, "    ADRG rule %s (%s): %s\n", S(im, a->id),
+		say(o, "    ADRG rule %s (%s): %s", S(im, a->id),
 		    where(im, a->file, a->line, w, sizeof(w)), e->ok ? "matches" : "no");
+		say_path(o, s, *v, a->when);
 		break;
 	}
 	case EV_SPLIT: {
 		const img_split *sp = &im->split[e->idx];
-		say(o, "      DRG %s (%s): %s\n", S(im, im->result[sp->result].drg),
+		say(o, "      DRG %s (%s): %s", S(im, im->result[sp->result].drg),
 		    where(im, sp->file, sp->line, w, sizeof(w)), e->ok ? "fires" : "no");
+		say_path(o, s, *v, sp->when);
 		if (!*cc_done) {
 			say_cc(o, &s->c);
 			*cc_done = 1;
@@ -121,8 +219,9 @@ static void say_event(out *o, const drg_scratch *s, const trace_ev *e, int *cc_d
 		break;
 	case EV_QY: {
 		const img_step *st = &im->step[e->idx];
-		say(o, "    QY check %s (%s): %s\n", S(im, im->result[st->result].drg),
+		say(o, "    QY check %s (%s): %s", S(im, im->result[st->result].drg),
 		    where(im, st->file, st->line, w, sizeof(w)), e->ok ? "fires" : "no");
+		say_path(o, s, *v, st->arg);
 		break;
 	}
 	case EV_NO_MDC:
@@ -130,11 +229,13 @@ static void say_event(out *o, const drg_scratch *s, const trace_ev *e, int *cc_d
 		break;
 	case EV_RETRY:
 		say(o, "  retry with procedure %u alone\n", e->aux + 1u);
+		*v = (view){e->aux, 1};
 		break;
 	case EV_ADRG_QY: {
 		const img_adrg *a = &im->adrg[e->idx];
-		say(o, "      QY check of %s: %s\n", S(im, a->id),
-		    e->ok ? "fires (the principal procedure is unrelated to this medical rule)" : "no");
+		say(o, "      QY check of %s -> %s: %s", S(im, a->id), S(im, im->result[a->qy_result].drg),
+		    e->ok ? "fires" : "no");
+		say_path(o, s, *v, a->qy);
 		break;
 	}
 	case EV_MDC_END:
@@ -152,6 +253,7 @@ size_t drg_explain(char *buf, size_t size, const drg_spec *spec, const drg_scrat
 {
 	out o = {buf, size, 0};
 	int cc_done = 0;
+	view v = {0, s ? s->c.npx : 0};
 	if (size)
 		buf[0] = '\0';
 	if (!spec || !s || s->spec != spec)
@@ -161,7 +263,7 @@ size_t drg_explain(char *buf, size_t size, const drg_spec *spec, const drg_scrat
 	if (!s->traced)
 		say(&o, "  (grouped without DRG_TRACE: no steps recorded)\n");
 	for (uint32_t i = 0; i < s->ntrace; i++)
-		say_event(&o, s, &s->trace[i], &cc_done);
+		say_event(&o, s, &s->trace[i], &cc_done, &v);
 	if (s->truncated)
 		say(&o, "  (trace truncated after %d steps)\n", CASE_MAX_TRACE);
 	const drg_result *r = &s->last;

@@ -66,7 +66,7 @@ static int sets_ok(const img *im)
 	uint32_t nd = IMG_COUNT(im, SEC_SETDATA);
 	for (uint32_t i = 0; i < IMG_COUNT(im, SEC_SET); i++) {
 		const img_set *s = &im->set[i];
-		if (s->off > nd || s->n > nd - s->off)
+		if (s->off > nd || s->n > nd - s->off || !str_ok(im, s->name))
 			return 0;
 		for (uint32_t j = 1; j < s->n; j++)
 			if (im->setdata[s->off + j - 1] >= im->setdata[s->off + j])

@@ -118,6 +118,7 @@ typedef struct img_header {
 typedef struct img_set {
 	uint32_t off;               /* index into SEC_SETDATA */
 	uint32_t n;
+	uint32_t name;              /* string: the codeset id ("" for symbol sets) */
 } img_set;
 
 enum img_map_kind { MAP_DX, MAP_PX };

@@ -82,6 +82,15 @@ struct drg_scratch {
 	char reason[512];                /* formatted check message */
 };
 
+/* exec.c, for drg_explain(): replays condition pc on the scratch's case as it
+** was grouped, with the procedure view px_first.. (px_n codes; a retry's
+** view), calling fn with every op evaluated and its outcome.  Returns the
+** condition's value, or -1 when the spec has more than REPLAY_MAX_WORDS words
+** of sets (the case's set bits are rebuilt on the stack). */
+#define REPLAY_MAX_WORDS 512
+int exec_replay(const drg_scratch *s, uint32_t px_first, uint32_t px_n, uint32_t pc,
+		void (*fn)(void *arg, const img_op *o, int holds), void *arg);
+
 /* exec.c: drg_group() on a case that need not be the scratch's own (the
 ** trace and reason still go to s; explain works only for s's own case).
 ** The benchmark groups pre-filled cases with it. */

@@ -238,9 +238,9 @@ START_TEST(trace_of_chs20_mechanisms)
 	ck_assert_int_eq(drg_scratch_new(&s, spec), DRG_OK);
 	const char *e = explained(spec, s, "sex=1;dx=B01;px=01.02|02.01");
 	ck_assert_msg(strstr(e, "principal procedure 01.02 is not valid as principal") != NULL, "%s", e);
-	ck_assert_msg(strstr(e, "QY check of BR1: no") != NULL, "%s", e);
+	ck_assert_msg(strstr(e, "QY check of BR1 -> BQY: no [has-main-px: no]") != NULL, "%s", e);
 	e = explained(spec, s, "sex=1;dx=B01;px=02.01");
-	ck_assert_msg(strstr(e, "QY check of BR1: fires") != NULL, "%s", e);
+	ck_assert_msg(strstr(e, "QY check of BR1 -> BQY: fires [has-main-px: yes]") != NULL, "%s", e);
 	e = explained(spec, s, "sex=1;dx=B02");
 	ck_assert_msg(strstr(e, "no rule of MDCB matched") != NULL, "%s", e);
 	drg_scratch_free(s);

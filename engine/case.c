@@ -8,6 +8,7 @@
 
 #include "fixed.h"
 #include "spec.h"
+#include "xwalk.h"
 
 const char *const drg_field_names[DRG_F_COUNT] = {
 	"sex", "age", "age_days", "birth_weight", "dept", "los", "discharge", "icu_hours",
@@ -95,17 +96,40 @@ void drg_case_set(drg_case *c, enum drg_field f, drg_text t)
 	c->present |= bit;
 }
 
-/* Splits joined on '|' into ids via the hash table hsec.  An empty text gives
-** no codes, or one unknown code when empty_is_code; empty parts are unknown
-** codes.  DRG_ERANGE past DRG_MAX_CODES (the case is then invalid). */
-static int set_codes(drg_case *c, drg_text joined, enum img_sec hsec, uint32_t *ids,
-		     drg_text *texts, uint32_t *n, int empty_is_code)
+/* Reads one code p[0..n) into *id and *how, through the crosswalk table t
+** when there is one.  0, or 1 when the crosswalk drops the code. */
+static int read_code(drg_case *c, const xw_table *t, enum img_sec hsec, const char *p, size_t n,
+		     uint32_t *id, uint8_t *how)
 {
+	int k = hsec == SEC_PX_HASH;
+	if (!n)
+		t = NULL;   /* an empty part is an unknown code, crosswalk or not */
+	const xw_entry *e = t ? xwalk_find(t, p, n) : NULL;
+	*how = !t ? XW_DIRECT : e ? XW_MAPPED : XW_UNMAPPED;
+	if (e && e->drop) {
+		c->dropped[k][c->ndropped[k]++] = (drg_text){p, n};
+		return 1;
+	}
+	c->nunmapped[k] += *how == XW_UNMAPPED;
+	*id = e ? e->to_id : n ? img_lookup(&c->spec->im, hsec, p, n) : IMG_NONE;
+	return 0;
+}
+
+/* Splits joined on '|' into ids via the hash table hsec (and the crosswalk
+** table t, if any).  An empty text gives no codes, or one unknown code when
+** empty_is_code; empty parts are unknown codes.  DRG_ERANGE past
+** DRG_MAX_CODES (the case is then invalid). */
+static int set_codes(drg_case *c, drg_text joined, enum img_sec hsec, const xw_table *t,
+		     uint32_t *ids, uint8_t *hows, drg_text *texts, uint32_t *n, int empty_is_code)
+{
+	int k = hsec == SEC_PX_HASH;
 	*n = 0;
+	c->nunmapped[k] = c->ndropped[k] = 0;
 	if (joined.len == 0) {
 		if (empty_is_code) {
 			texts[0] = (drg_text){"", 0};
 			ids[0] = IMG_NONE;
+			hows[0] = XW_DIRECT;
 			*n = 1;
 		}
 		return DRG_OK;
@@ -114,12 +138,13 @@ static int set_codes(drg_case *c, drg_text joined, enum img_sec hsec, uint32_t *
 	for (;;) {
 		const char *bar = memchr(p, '|', (size_t)(end - p));
 		const char *stop = bar ? bar : end;
-		if (*n == DRG_MAX_CODES) {
+		if (*n + c->ndropped[k] == DRG_MAX_CODES) {
 			c->too_many = 1;
 			return DRG_ERANGE;
 		}
 		texts[*n] = (drg_text){p, (size_t)(stop - p)};
-		ids[(*n)++] = stop > p ? img_lookup(&c->spec->im, hsec, p, (size_t)(stop - p)) : IMG_NONE;
+		if (!read_code(c, t, hsec, p, (size_t)(stop - p), &ids[*n], &hows[*n]))
+			(*n)++;
 		if (!bar)
 			return DRG_OK;
 		p = bar + 1;
@@ -129,10 +154,13 @@ static int set_codes(drg_case *c, drg_text joined, enum img_sec hsec, uint32_t *
 int drg_case_set_dx(drg_case *c, drg_text joined)
 {
 	int empty_is_code = (c->spec->im.h->flags & IMG_F_EMPTY_DX_IS_CODE) != 0;
-	return set_codes(c, joined, SEC_DX_HASH, c->dx, c->dx_text, &c->ndx, empty_is_code);
+	const xw_table *t = c->xw && c->xw->tab[0].nent ? &c->xw->tab[0] : NULL;
+	return set_codes(c, joined, SEC_DX_HASH, t, c->dx, c->dx_how, c->dx_text, &c->ndx,
+			 empty_is_code);
 }
 
 int drg_case_set_px(drg_case *c, drg_text joined)
 {
-	return set_codes(c, joined, SEC_PX_HASH, c->px, c->px_text, &c->npx, 0);
+	const xw_table *t = c->xw && c->xw->tab[1].nent ? &c->xw->tab[1] : NULL;
+	return set_codes(c, joined, SEC_PX_HASH, t, c->px, c->px_how, c->px_text, &c->npx, 0);
 }

@@ -256,6 +256,7 @@ static void *worker_new(void *ctx)
 		return NULL;
 	w->j = j;
 	if (drg_scratch_new(&w->s, j->spec) != DRG_OK ||
+	    drg_scratch_set_xwalk(w->s, j->o->xw) != DRG_OK ||
 	    (j->o->sum && summary_new(&w->sum) != DRG_OK)) {
 		worker_free(w);
 		return NULL;

@@ -33,6 +33,7 @@ typedef struct caseio_opts {
 	size_t block;          /* input bytes per chunk; 0: the default (1 MiB) */
 	const drg_pay *pay;    /* price each case (NULL: grouping only) */
 	summary *sum;          /* with pay: add every priced case here (or NULL) */
+	const drg_xwalk *xw;   /* codes go through this crosswalk (or NULL) */
 } caseio_opts;
 
 /* Groups every record read from fd, writing to out; name is the input's name

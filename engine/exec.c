@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "spec.h"
+#include "xwalk.h"
 
 /* What run() reads: the case's codes, possibly with a procedure view, and
 ** the sets they belong to, per role (bits of ROLE_* runs of nwords words). */
@@ -282,6 +283,19 @@ static void format_reason(drg_scratch *s, const drg_case *c, const char *msg)
 	s->reason[n] = '\0';
 }
 
+/* The reason of a case with codes the crosswalk does not list: the codes. */
+static void unmapped_reason(drg_scratch *s, const drg_case *c)
+{
+	size_t n = (size_t)snprintf(s->reason, sizeof(s->reason), "not in the crosswalk:");
+	for (int k = 0; k < 2; k++)
+		for (uint32_t i = 0; i < (k ? c->npx : c->ndx) && n < sizeof(s->reason); i++) {
+			const drg_text *t = k ? &c->px_text[i] : &c->dx_text[i];
+			if ((k ? c->px_how : c->dx_how)[i] == XW_UNMAPPED)
+				n += (size_t)snprintf(s->reason + n, sizeof(s->reason) - n, " %s %.*s",
+						      k ? "px" : "dx", (int)t->len, t->ptr);
+		}
+}
+
 /* Input problems and validation checks: the result index of the first that
 ** fails, or IMG_NONE when the case may be grouped. */
 static uint32_t validate(const ctx *x, drg_scratch *s, int tr)
@@ -299,6 +313,11 @@ static uint32_t validate(const ctx *x, drg_scratch *s, int tr)
 		snprintf(s->reason, sizeof(s->reason), "more than %d diagnoses or procedures",
 			 DRG_MAX_CODES);
 		ev(s, tr, EV_TOO_MANY, 0, 0, 0);
+		return im->h->invalid;
+	}
+	if ((c->nunmapped[0] || c->nunmapped[1]) && !c->xw->keep_unmapped) {
+		unmapped_reason(s, c);
+		ev(s, tr, EV_UNMAPPED, 0, 0, 0);
 		return im->h->invalid;
 	}
 	for (uint32_t i = 0; i < IMG_COUNT(im, SEC_CHECK); i++) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "spec.h"
+#include "xwalk.h"
 
 typedef struct out {
 	char *buf;
@@ -41,21 +42,41 @@ static const char *where(const img *im, uint32_t file, uint32_t line, char *buf,
 	return buf;
 }
 
+/* Code i of kind k (0 dx, 1 px) as read, with its name, and how the
+** crosswalk mapped it. */
+static void say_code(out *o, const drg_case *c, int k, uint32_t i)
+{
+	const img *im = &c->spec->im;
+	const drg_text *t = k ? &c->px_text[i] : &c->dx_text[i];
+	uint32_t id = k ? c->px[i] : c->dx[i];
+	uint8_t how = k ? c->px_how[i] : c->dx_how[i];
+	const char *kind = k ? "px" : "dx";
+	const char *name = id == IMG_NONE ? "(unknown code)" : S(im, (k ? im->px_name : im->dx_name)[id]);
+	say(o, "  %s %u: %.*s", kind, i + 1, (int)t->len, t->ptr);
+	if (how == XW_MAPPED) {
+		const xw_entry *e = xwalk_find(&c->xw->tab[k], t->ptr, t->len);
+		say(o, " -> %.*s (crosswalk line %u)", (int)e->to_len, e->to, e->line);
+	} else if (how == XW_UNMAPPED) {
+		say(o, " (not in the crosswalk%s)", c->xw->keep_unmapped ? ": kept as given" : "");
+	}
+	say(o, " %s\n", name);
+}
+
 /* The case as read: fields, then codes with their names. */
 static void say_case(out *o, const drg_case *c)
 {
-	const img *im = &c->spec->im;
 	say(o, "  input:");
 	for (int f = 0; f < DRG_F_COUNT; f++)
 		if (c->text[f].len)
 			say(o, " %s=%.*s", drg_field_names[f], (int)c->text[f].len, c->text[f].ptr);
 	say(o, "\n");
-	for (uint32_t i = 0; i < c->ndx; i++)
-		say(o, "  dx %u: %.*s %s\n", i + 1, (int)c->dx_text[i].len, c->dx_text[i].ptr,
-		    c->dx[i] == IMG_NONE ? "(unknown code)" : S(im, im->dx_name[c->dx[i]]));
-	for (uint32_t i = 0; i < c->npx; i++)
-		say(o, "  px %u: %.*s %s\n", i + 1, (int)c->px_text[i].len, c->px_text[i].ptr,
-		    c->px[i] == IMG_NONE ? "(unknown code)" : S(im, im->px_name[c->px[i]]));
+	for (int k = 0; k < 2; k++) {
+		for (uint32_t i = 0; i < (k ? c->npx : c->ndx); i++)
+			say_code(o, c, k, i);
+		for (uint32_t i = 0; i < c->ndropped[k]; i++)
+			say(o, "  %s %.*s: dropped by the crosswalk\n", k ? "px" : "dx",
+			    (int)c->dropped[k][i].len, c->dropped[k][i].ptr);
+	}
 }
 
 /* CC/MCC status of every secondary diagnosis (what the CC splits tested). */
@@ -241,6 +262,9 @@ static void say_event(out *o, const drg_scratch *s, const trace_ev *e, int *cc_d
 	case EV_MDC_END:
 		say(o, "    no rule of %s matched: the case stays in this MDC, ungroupable\n",
 		    S(im, im->mdc[e->idx].code));
+		break;
+	case EV_UNMAPPED:
+		say(o, "  invalid: codes not in the crosswalk\n");
 		break;
 	case EV_PX_EMPTIED:
 		say(o, "  principal procedure %.*s is not valid as principal: its slot is left empty\n",

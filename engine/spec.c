@@ -17,6 +17,7 @@
 #include "alloc.h"
 #include "sha256.h"
 #include "spec.h"
+#include "xwalk.h"
 
 const char *drg_strerror(int err)
 {
@@ -225,9 +226,19 @@ drg_case *drg_scratch_case(drg_scratch *s)
 {
 	drg_case *c = &s->c;
 	c->spec = s->spec;
+	c->xw = s->xw;
 	c->ndx = c->npx = 0;
+	c->nunmapped[0] = c->nunmapped[1] = c->ndropped[0] = c->ndropped[1] = 0;
 	c->present = c->malformed = 0;
 	c->too_many = 0;
 	memset(c->text, 0, sizeof(c->text));
 	return c;
+}
+
+int drg_scratch_set_xwalk(drg_scratch *s, const drg_xwalk *x)
+{
+	if (!s || (x && x->spec != s->spec))
+		return DRG_EINVAL;
+	s->xw = x;
+	return DRG_OK;
 }

@@ -27,10 +27,19 @@ struct drg_case {
 	int64_t num[DRG_F_COUNT];        /* numeric fields (total_cost in fen) */
 	uint32_t sym[DRG_F_COUNT];       /* symbol fields: symbol id or IMG_NONE */
 	drg_text text[DRG_F_COUNT];      /* as given (for messages and explain) */
+	const drg_xwalk *xw;             /* crosswalk the codes go through, or NULL */
+	uint8_t dx_how[DRG_MAX_CODES], px_how[DRG_MAX_CODES];   /* enum xw_how per code */
+	uint32_t nunmapped[2];           /* dx, px codes the crosswalk does not list */
+	uint32_t ndropped[2];            /* dx, px codes it dropped (texts below) */
+	drg_text dropped[2][DRG_MAX_CODES];
 	uint32_t present;                /* bit per field: has a value */
 	uint32_t malformed;              /* bit per field: value did not parse */
 	int too_many;                    /* more than DRG_MAX_CODES codes given */
 };
+
+/* How a case code was read: as given, through the crosswalk, or as given
+** because the crosswalk does not list it. */
+enum xw_how { XW_DIRECT, XW_MAPPED, XW_UNMAPPED };
 
 /* Does case c have a (well-formed) value for field f? */
 static inline int case_has(const drg_case *c, enum drg_field f)
@@ -52,7 +61,8 @@ enum trace_kind {
 	EV_RETRY,      /* aux: the procedure tried alone */
 	EV_ADRG_QY,    /* idx: adrg rule; ok: its QY check fired */
 	EV_MDC_END,    /* idx: mdc entered that yielded nothing: its own ungroupable result */
-	EV_PX_EMPTIED  /* idx: px id of a principal procedure the spec empties */
+	EV_PX_EMPTIED, /* idx: px id of a principal procedure the spec empties */
+	EV_UNMAPPED    /* codes not in the crosswalk make the case invalid */
 };
 
 typedef struct trace_ev {
@@ -67,6 +77,7 @@ enum { ROLE_MAIN_DX, ROLE_SEC_DX, ROLE_ANY_DX, ROLE_MAIN_PX, ROLE_SEC_PX, ROLE_A
 
 struct drg_scratch {
 	const drg_spec *spec;
+	const drg_xwalk *xw;             /* crosswalk for the cases filled (or NULL) */
 	uint64_t *bits;                  /* ROLE_COUNT runs of nwords words */
 	uint32_t nwords;                 /* 64-bit words per role: (sets + 63) / 64 */
 	drg_case c;

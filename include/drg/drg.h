@@ -142,6 +142,30 @@ DRG_EXTERN void drg_case_set(drg_case *c, enum drg_field f, drg_text value);
 DRG_EXTERN int drg_case_set_dx(drg_case *c, drg_text joined);
 DRG_EXTERN int drg_case_set_px(drg_case *c, drg_text joined);
 
+/* ---------------------------------------------------------------- crosswalks */
+
+/* A code crosswalk: hospital clinical codes (国临版) mapped to the insurance
+** codes (医保版) of one grouping spec before grouping (docs/case-format.md).
+** Immutable once loaded; any number of scratches may share it. */
+typedef struct drg_xwalk drg_xwalk;
+
+/* Flags for drg_xwalk_load(). */
+#define DRG_XWALK_KEEP_UNMAPPED 1u   /* a code not in the table stays as given
+					(default: the case is invalid) */
+
+/* Loads the diagnosis and/or procedure tables (`from<TAB>to` text files; either
+** path may be NULL, not both) against spec, which must outlive the crosswalk.
+** Errors go to diag as file:line:col; DRG_ESPEC if there was any. */
+DRG_EXTERN int drg_xwalk_load(drg_xwalk **out, const drg_spec *spec, const char *dx_path,
+			      const char *px_path, unsigned flags, drg_diag_fn diag,
+			      void *payload);
+
+/* NULL is a no-op. */
+DRG_EXTERN void drg_xwalk_free(drg_xwalk *x);
+
+/* Number of entries of the diagnosis (px 0) or procedure (px 1) table. */
+DRG_EXTERN size_t drg_xwalk_size(const drg_xwalk *x, int px);
+
 /* ---------------------------------------------------------------- grouping */
 
 typedef struct drg_scratch drg_scratch;
@@ -152,6 +176,11 @@ DRG_EXTERN void drg_scratch_free(drg_scratch *s);
 
 /* Empties and returns the scratch's case, ready to be filled. */
 DRG_EXTERN drg_case *drg_scratch_case(drg_scratch *s);
+
+/* Makes the codes of the cases filled from now on go through crosswalk x
+** (NULL: none).  x must have been loaded for the scratch's spec: DRG_EINVAL
+** otherwise. */
+DRG_EXTERN int drg_scratch_set_xwalk(drg_scratch *s, const drg_xwalk *x);
 
 enum drg_status {
 	DRG_STATUS_OK,          /* grouped */

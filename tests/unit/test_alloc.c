@@ -18,25 +18,38 @@ static void quiet(const drg_diag *d, void *payload)
 	(*(int *)payload)++;
 }
 
+/* Calls attempt(ctx) with allocation n failing, n = 0, 1, ... until it
+** succeeds; every failure must be DRG_ENOMEM or DRG_ESPEC (an "out of
+** memory" diagnostic) and leave nothing behind (ASan in CI).  Returns the
+** number of failures survived. */
+static long survive_oom(int (*attempt)(void *ctx), void *ctx)
+{
+	long n;
+	for (n = 0; n < 100000; n++) {
+		drg_alloc_fail_after(n);
+		int rc = attempt(ctx);
+		drg_alloc_fail_after(-1);
+		if (rc == DRG_OK)
+			break;
+		ck_assert_msg(rc == DRG_ENOMEM || rc == DRG_ESPEC, "n=%ld rc=%d", n, rc);
+	}
+	return n;
+}
+
+static int compile_once(void *path)
+{
+	drg_spec *spec = NULL;
+	int seen = 0, rc = drg_spec_compile(&spec, path, quiet, &seen);
+	ck_assert(rc == DRG_OK ? spec != NULL : spec == NULL);
+	drg_spec_free(spec);
+	return rc;
+}
+
 START_TEST(compile_fails_cleanly)
 {
 	const char *path = tu_write("oom.xml", tu_mini_text("<any><main-dx in=\"A\"/><has-cc/></any>", NULL));
-	long n;
-	for (n = 0; n < 100000; n++) {
-		drg_spec *spec = NULL;
-		int seen = 0;
-		drg_alloc_fail_after(n);
-		int rc = drg_spec_compile(&spec, path, quiet, &seen);
-		drg_alloc_fail_after(-1);
-		if (rc == DRG_OK) {
-			ck_assert_ptr_nonnull(spec);
-			drg_spec_free(spec);
-			break;
-		}
-		ck_assert_msg(rc == DRG_ENOMEM || rc == DRG_ESPEC, "n=%ld rc=%d", n, rc);
-		ck_assert_ptr_null(spec);
-	}
-	ck_assert_int_gt(n, 10);   /* the compile did allocate, and every failure was survived */
+	/* the compile did allocate, and every failure was survived */
+	ck_assert_int_gt(survive_oom(compile_once, (void *)path), 10);
 }
 END_TEST
 
@@ -62,6 +75,40 @@ START_TEST(scratch_and_load_fail_cleanly)
 }
 END_TEST
 
+struct load_try {
+	const drg_spec *spec;
+	const char *path;
+};
+
+static int pay_once(void *ctx)
+{
+	struct load_try *t = ctx;
+	drg_pay *pay = NULL;
+	int seen = 0, rc = drg_pay_compile(&pay, t->path, t->spec, quiet, &seen);
+	ck_assert(rc == DRG_OK ? pay != NULL : pay == NULL);
+	drg_pay_free(pay);
+	return rc;
+}
+
+static int xwalk_once(void *ctx)
+{
+	struct load_try *t = ctx;
+	drg_xwalk *x = NULL;
+	int seen = 0, rc = drg_xwalk_load(&x, t->spec, t->path, t->path, 0, quiet, &seen);
+	ck_assert(rc == DRG_OK ? x != NULL : x == NULL);
+	drg_xwalk_free(x);
+	return rc;
+}
+
+START_TEST(xwalk_load_fails_cleanly)
+{
+	drg_spec *spec = tu_mini("<true/>", NULL);
+	struct load_try t = {spec, tu_write("oom.tsv", "from\tto\nK01\tA01\n01.09\t01.01\n")};
+	ck_assert_int_gt(survive_oom(xwalk_once, &t), 3);
+	drg_spec_free(spec);
+}
+END_TEST
+
 START_TEST(pay_compile_fails_cleanly)
 {
 	drg_spec *spec = tu_mini("<true/>", NULL);
@@ -73,21 +120,9 @@ START_TEST(pay_compile_fails_cleanly)
 		"  <review><trigger reason=\"long_stay\" los-ge=\"60\"/></review>\n"
 		"  <groups><group drg=\"TA19\" rw=\"1.5\"/></groups>\n"
 		"</drg-payment>\n");
-	long n;
-	for (n = 0; n < 100000; n++) {
-		drg_pay *pay = NULL;
-		int seen = 0;
-		drg_alloc_fail_after(n);
-		int rc = drg_pay_compile(&pay, path, spec, quiet, &seen);
-		drg_alloc_fail_after(-1);
-		if (rc == DRG_OK) {
-			drg_pay_free(pay);
-			break;
-		}
-		ck_assert_msg(rc == DRG_ENOMEM || rc == DRG_ESPEC, "n=%ld rc=%d", n, rc);
-		ck_assert_ptr_null(pay);
-	}
-	ck_assert_int_gt(n, 3);   /* few allocations: the compiled spec lives in an arena */
+	struct load_try t = {spec, path};
+	/* few allocations: the compiled spec lives in an arena */
+	ck_assert_int_gt(survive_oom(pay_once, &t), 3);
 	drg_spec_free(spec);
 }
 END_TEST
@@ -98,6 +133,7 @@ static Suite *suite(void)
 	TCase *t = tcase_create("oom");
 	tcase_set_timeout(t, 300);
 	tcase_add_test(t, compile_fails_cleanly);
+	tcase_add_test(t, xwalk_load_fails_cleanly);
 	tcase_add_test(t, scratch_and_load_fail_cleanly);
 	tcase_add_test(t, pay_compile_fails_cleanly);
 	suite_add_tcase(s, t);

@@ -43,6 +43,7 @@
 typedef struct opts {
 	const char *spec, *spec_dir, *in, *out, *id, *threads, *pay, *summary, *budget;
 	const char *base_rate, *trim, *years, *min_cases;
+	const char *dx_map, *px_map, *unmapped;
 	int payment;
 	int quiet;
 } opts;
@@ -53,7 +54,9 @@ static void usage(FILE *f)
 	      "       drg compile --spec ID|FILE.xml -o IMAGE [--spec-dir DIR] [--quiet]\n"
 	      "       drg group --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--out RESULTS.csv] [--threads N]\n"
 	      "           [--pay PAY-ID|PAY.xml [--summary SUMMARY.csv] [--budget YUAN]]\n"
+	      "           [--dx-map DX.tsv] [--px-map PX.tsv] [--unmapped invalid|keep]\n"
 	      "       drg explain --spec ID|FILE.xml|IMAGE [--in CASES.csv] [--id CASE-ID] [--pay PAY-ID]\n"
+	      "           [--dx-map DX.tsv] [--px-map PX.tsv] [--unmapped invalid|keep]\n"
 	      "       drg dump --spec ID|FILE.xml|IMAGE [--out LISTING]\n"
 	      "       drg calibrate --spec ID --in HISTORY.csv [--out PAY.xml] [--id PAY-ID]\n"
 	      "           [--base-rate YUAN] [--trim mult:LO:HI|pct:LO:HI] [--years Y:W,...] [--min-cases N]\n"
@@ -77,7 +80,10 @@ static int parse_opts(int argc, char **argv, opts *o)
 			: !strcmp(a, "--base-rate") ? &o->base_rate
 			: !strcmp(a, "--trim") ? &o->trim
 			: !strcmp(a, "--years") ? &o->years
-			: !strcmp(a, "--min-cases") ? &o->min_cases : NULL;
+			: !strcmp(a, "--min-cases") ? &o->min_cases
+			: !strcmp(a, "--dx-map") ? &o->dx_map
+			: !strcmp(a, "--px-map") ? &o->px_map
+			: !strcmp(a, "--unmapped") ? &o->unmapped : NULL;
 		if (!strcmp(a, "--quiet") || !strcmp(a, "--payment")) {
 			*(a[2] == 'q' ? &o->quiet : &o->payment) = 1;
 			continue;
@@ -208,6 +214,20 @@ static int open_pay(drg_pay **out, opts *o, const drg_spec *spec)
 	return rc == DRG_OK ? 0 : 1;
 }
 
+/* Loads the crosswalk of --dx-map / --px-map (none: *out stays NULL). */
+static int open_xwalk(drg_xwalk **out, opts *o, const drg_spec *spec)
+{
+	*out = NULL;
+	if (!o->dx_map && !o->px_map)
+		return 0;
+	int rc = drg_xwalk_load(out, spec, o->dx_map, o->px_map,
+				o->unmapped && !strcmp(o->unmapped, "keep") ? DRG_XWALK_KEEP_UNMAPPED : 0,
+				print_diag, o);
+	if (rc != DRG_OK)
+		fprintf(stderr, "drg: crosswalk: %s\n", drg_strerror(rc));
+	return rc == DRG_OK ? 0 : 1;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -328,6 +348,11 @@ static int check_run_opts(const opts *o, int explain, caseio_opts *co, int64_t *
 		fprintf(stderr, "drg: --summary and --budget go with 'drg group --pay'\n");
 		return 1;
 	}
+	if (o->unmapped && ((!o->dx_map && !o->px_map) ||
+			    (strcmp(o->unmapped, "keep") && strcmp(o->unmapped, "invalid")))) {
+		fprintf(stderr, "drg: --unmapped is invalid or keep, and goes with --dx-map/--px-map\n");
+		return 1;
+	}
 	return budget_fen(o, budget) < 0;
 }
 
@@ -369,12 +394,18 @@ static int cmd_run(opts *o, int explain)
 	char gbuf[256];
 	drg_spec *spec = NULL;
 	drg_pay *pay = NULL;
+	drg_xwalk *xw = NULL;
 	summary *sum = NULL;
 	int64_t budget;
 	caseio_opts co = {.threads = 1, .explain = explain, .only_id = o->id};
 	int rc = check_run_opts(o, explain, &co, &budget);
 	if (rc || (rc = default_spec(o, gbuf, sizeof(gbuf))) || (rc = open_spec(&spec, o)))
 		return rc;
+	if ((rc = open_xwalk(&xw, o, spec)) != 0) {
+		drg_spec_free(spec);
+		return rc;
+	}
+	co.xw = xw;
 	if (o->pay && (rc = open_pay(&pay, o, spec)) == 0 && o->summary &&
 	    summary_new(&sum) != DRG_OK) {
 		fprintf(stderr, "drg: out of memory\n");
@@ -390,6 +421,7 @@ static int cmd_run(opts *o, int explain)
 	}
 	summary_free(sum);
 	drg_pay_free(pay);
+	drg_xwalk_free(xw);
 	drg_spec_free(spec);
 	return rc;
 }

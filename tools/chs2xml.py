@@ -11,7 +11,13 @@ field; ../shared/docs/chs-drg-2-3.md the semantics) and writes
                                   dictionary lacks (a Shanghai 2.0 or a later edition
                                   imports it instead of copying);
   grouper-specs/chs-drg-2.0.xml   the edition: settings, checks, MDCs, ADRG rules
-                                  (sections as code sets), DRG splits and names.
+                                  (sections as code sets), DRG splits and names;
+  grouper-specs/lib/chs-3.0.xml   the CHS-DRG 3.0 common package and edition lists
+                                  (MDC lists, trauma regions, invalid codes as changes
+                                  to the 2.0 ones; the renumbered MCC/CC/CCE tables;
+                                  QY-difference, high-risk-pregnancy and robot lists).
+                                  The 3.0 ADRG rules are not in the saved data, so
+                                  there is no chs-drg-3.0 spec yet.
 
 The generated files are committed and are the source of truth; this tool documents
 (and can redo) the conversion.  How the rule data becomes our conditions:
@@ -68,17 +74,37 @@ def codeset(sid, kind, codes, comment=None):
         head, sid, kind, codes_elem("codes", codes))
 
 
-def codemap(mid, kind, table):
-    """{code: group-id string} -> <codemap> with one <group> per id (ascending)."""
+def codemap(mid, kind, table, shift=0):
+    """{code: group-id string} -> <codemap> with one <group> per id + shift (ascending)."""
     groups = {}
     for code, g in table.items():
-        groups.setdefault(int(g), []).append(code)
+        groups.setdefault(int(g) + shift, []).append(code)
     out = ['  <codemap id="%s" kind="%s">\n' % (mid, kind)]
     for g in sorted(groups):
         out.append('    <group value="%d">%s</group>\n'
                    % (g, wrap_codes(sorted(groups[g]), "      ")))
     out.append("  </codemap>\n")
     return "".join(out)
+
+
+def derived_set(sid, kind, base, base_codes, codes, comment):
+    """A code set written as base= plus what it adds and removes."""
+    add = sorted(set(codes) - set(base_codes))
+    drop = sorted(set(base_codes) - set(codes))
+    body = (codes_elem("codes", add) if add else "") + (codes_elem("remove", drop) if drop else "")
+    return '  <!-- %s: %d codes, %d added to and %d removed from %s -->\n  <codeset id="%s" kind="%s" base="%s">\n%s  </codeset>\n' % (
+        escape(comment), len(set(codes)), len(add), len(drop), base, sid, kind, base, body)
+
+
+def read_dat(path):
+    """code<TAB>name lines -> {code: name}, in file order."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                c, n = line.rstrip("\n").split("\t")
+                out[c] = n
+    return out
 
 
 # ------------------------------------------------------------------ sections
@@ -252,7 +278,7 @@ def write_lib(common, out, px_missing):
     parts.append("  </dictionary>\n")
     for m in mdc:
         if m.get("identifyingDiagnoses"):
-            parts.append(codeset("%s.dx" % m["code"], "dx", m["identifyingDiagnoses"],
+            parts.append(codeset("chs-2.0.%s.dx" % m["code"], "dx", m["identifyingDiagnoses"],
                                  "%s %s: identifying principal diagnoses" % (m["code"], m["name"])))
     regions = mdc[-1]["mdczCategories"]
     assert mdc[-1]["code"] == "MDCZ"
@@ -263,7 +289,7 @@ def write_lib(common, out, px_missing):
         parts.append('    <group value="%d" label=%s>%s</group>\n'
                      % (i + 1, quoteattr(region), wrap_codes(codes, "      ")))
     parts.append("  </codemap>\n")
-    parts.append(codeset("MDCZ.dx", "dx", sorted({c for v in regions.values() for c in v}),
+    parts.append(codeset("chs-2.0.MDCZ.dx", "dx", sorted({c for v in regions.values() for c in v}),
                          "MDCZ: a principal diagnosis in some trauma region"))
     for name, kind in (("mcc", "dx"), ("cc", "dx"), ("cce", "dx")):
         parts.append("  <!-- %s_codes.json: code -> exclusion group -->\n" % name)
@@ -334,10 +360,11 @@ def enter_cond(code, mdc_names):
     if code == "MDCP":
         return '<cmp field="age_days" op="lt" value="366"/>'
     if code == "MDCY":
-        return '<any-dx in="MDCY.dx"/>'
+        return '<any-dx in="chs-2.0.MDCY.dx"/>'
     if code == "MDCZ":
-        return '<all><main-dx in="MDCZ.dx"/><distinct-sites map="chs-2.0.trauma" min="2"/></all>'
-    cond = '<main-dx in="%s.dx"/>' % code
+        return ('<all><main-dx in="chs-2.0.MDCZ.dx"/><distinct-sites map="chs-2.0.trauma" min="2"/>'
+                '</all>')
+    cond = '<main-dx in="chs-2.0.%s.dx"/>' % code
     if code in SEX_SKIP:
         cond = '<all>%s<not><in field="sex" values="%s"/></not></all>' % (cond, SEX_SKIP[code])
     return cond
@@ -402,6 +429,84 @@ def write_spec(data, out, mdcs, mdc_names):
     return rules
 
 
+def write_lib3(data, out, known_dx, known_px):
+    """lib/chs-3.0.xml: the 3.0 common package and edition lists, each 2.0 table
+    that 3.0 only edits written as changes to it.  The 3.0 ADRG rules are not in
+    the rule data, so there is no chs-drg-3.0 spec to write yet."""
+    c2 = os.path.join(data, "drg-common/chs-2.0/generated")
+    c3 = os.path.join(data, "drg-common/chs-3.0")
+    ed = os.path.join(data, "versions/chs-drg-3.0")
+    cfg = load(c3, "config.json")["strategy"]
+    m2 = {m["code"]: m for m in load(c2, "mdc_rules.json")}
+    m3 = load(c3, "generated/mdc_rules.json")
+    hrp = read_dat(os.path.join(ed, "raw/HIGH_RISK_PREGNANCY.dat"))
+    robot = read_dat(os.path.join(ed, "raw/ROBOT_ASSISTED_SURGERY.dat"))
+    tables = {n: load(c3, "generated/%s.json" % n) for n in
+              ("mcc_codes", "cc_codes", "cce_codes", "zd_invalid", "ss_invalid", "qy_diff_codes")}
+    dx_all = set(hrp) | set(tables["mcc_codes"]) | set(tables["cc_codes"]) | set(tables["cce_codes"])
+    dx_all |= set(tables["zd_invalid"])
+    for m in m3:
+        dx_all |= set(m.get("identifyingDiagnoses", []))
+        for v in m.get("mdczCategories", {}).values():
+            dx_all |= set(v)
+    px_all = set(tables["ss_invalid"]) | set(tables["qy_diff_codes"]) | set(robot)
+    p = ['<?xml version="1.0" encoding="UTF-8"?>\n',
+         "<!-- generated by tools/chs2xml.py from %s: drg-common/chs-3.0 and the lists of\n"
+         "     versions/chs-drg-3.0 (CHS-DRG 3.0, 医保发〔2026〕22号).  The 3.0 ADRG rules\n"
+         "     (adrg_rules.json) are not in the rule data: no chs-drg-3.0 spec uses these\n"
+         "     tables yet (tests/unit/test_specs.c checks them). -->\n" % SOURCE,
+         '<drg-library xmlns="urn:x-drg:spec:1">\n',
+         '  <import href="dx-names.xml"/>\n  <import href="chs-2.0.xml"/>\n',
+         '  <dictionary id="chs-3.0.dx" kind="dx" base="dx-names.a">\n']
+    p += ['    <e c=%s n=%s/>\n' % (quoteattr(c), quoteattr(hrp.get(c, ""))) for c in sorted(dx_all - known_dx)]
+    p.append('  </dictionary>\n  <dictionary id="chs-3.0.px" kind="px" base="chs-2.0.px">\n')
+    p += ['    <e c=%s n=%s/>\n' % (quoteattr(c), quoteattr(robot.get(c, ""))) for c in sorted(px_all - known_px)]
+    p.append("  </dictionary>\n")
+    for m in m3:
+        if m.get("identifyingDiagnoses"):
+            p.append(derived_set("chs-3.0.%s.dx" % m["code"], "dx", "chs-2.0.%s.dx" % m["code"],
+                                 m2[m["code"]]["identifyingDiagnoses"], m["identifyingDiagnoses"],
+                                 "%s %s: identifying principal diagnoses" % (m["code"], m["name"])))
+    z2, z3 = m2["MDCZ"]["mdczCategories"], m3[-1]["mdczCategories"]
+    assert list(z2) == list(z3)
+    old = {c: i + 1 for i, v in enumerate(z2.values()) for c in v}
+    new = {c: i + 1 for i, v in enumerate(z3.values()) for c in v}
+    p.append('  <!-- MDCZ trauma regions (same 9 as 2.0): changes to chs-2.0.trauma -->\n'
+             '  <codemap id="chs-3.0.trauma" kind="dx" base="chs-2.0.trauma">\n')
+    for g in range(1, len(z3) + 1):
+        codes = sorted(c for c, v in new.items() if v == g and old.get(c) != g)
+        if codes:
+            p.append('    <group value="%d">%s</group>\n' % (g, wrap_codes(codes, "      ")))
+    gone = sorted(set(old) - set(new))
+    if gone:
+        p.append(codes_elem("remove", gone))
+    p.append("  </codemap>\n")
+    p.append(derived_set("chs-3.0.MDCZ.dx", "dx", "chs-2.0.MDCZ.dx", list(old), list(new),
+                         "MDCZ: a principal diagnosis in some trauma region"))
+    for name in ("mcc", "cc", "cce"):
+        p.append("  <!-- %s_codes.json (3.0, renumbered): value = exclusion group + 1, since 3.0 has a\n"
+                 "       CC group 0 (Z94.*) and a map value 0 means \"not in the map\" -->\n" % name)
+        p.append(codemap("chs-3.0.%s" % name, "dx", tables["%s_codes" % name], shift=1))
+    z2i = load(c2, "zd_invalid.json")
+    p.append(derived_set("chs-3.0.zd-invalid", "dx", "chs-2.0.zd-invalid", z2i, tables["zd_invalid"],
+                         "zd_invalid.json: not valid as the principal diagnosis"))
+    allowed = cfg.get("allowedInvalidPrincipalProcedures", [])
+    ss3 = [c for c in tables["ss_invalid"] if c not in allowed]
+    p.append(derived_set("chs-3.0.ss-invalid", "px", "chs-2.0.ss-invalid", load(c2, "ss_invalid.json"),
+                         ss3, "ss_invalid.json: not valid as the principal procedure (exempt: %s)"
+                         % " ".join(allowed)))
+    p.append(codeset("chs-3.0.qy-diff", "px", sorted(tables["qy_diff_codes"]),
+                     "qy_diff_codes.json: not a procedure for QY, anyProcedureRequired or PV1"))
+    p.append(codeset("chs-3.0.high-risk-pregnancy", "dx", list(hrp),
+                     "HIGH_RISK_PREGNANCY.dat: as principal diagnosis, MCC in OB1 OB2"))
+    p.append(codeset("chs-3.0.robot", "px", list(robot),
+                     "ROBOT_ASSISTED_SURGERY.dat: anywhere, the ...0 DRG of %s"
+                     % " ".join(load(ed, "config.json")["strategy"]["robotAssistedSurgery"])))
+    p.append("</drg-library>\n")
+    with open(os.path.join(out, "lib", "chs-3.0.xml"), "w", encoding="utf-8") as f:
+        f.write("".join(p))
+
+
 def px_codes(common):
     """Every procedure code the 2.0 rules name."""
     codes = set(load(common, "generated/ss_invalid.json"))
@@ -415,18 +520,26 @@ def px_codes(common):
     return codes
 
 
+def first_dictionary(path, did):
+    """The codes of dictionary did, the first (base) one of a names library."""
+    with open(path, encoding="utf-8") as f:
+        return set(re.findall(r'<e c="([^"]*)"', f.read().split('base="%s"' % did)[0]))
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     data, out = sys.argv[1], sys.argv[2]
     common = os.path.join(data, "drg-common/chs-2.0")
-    with open(os.path.join(out, "lib", "px-names.xml"), encoding="utf-8") as f:
-        known = set(re.findall(r'<e c="([^"]*)"', f.read().split('base="px-names.a"')[0]))
-    missing = sorted(px_codes(common) - known)
+    known_px = first_dictionary(os.path.join(out, "lib", "px-names.xml"), "px-names.a")
+    known_dx = first_dictionary(os.path.join(out, "lib", "dx-names.xml"), "dx-names.a")
+    missing = sorted(px_codes(common) - known_px)
     mdcs, mdc_names = write_lib(common, out, missing)
     rules = write_spec(data, out, mdcs, mdc_names)
+    write_lib3(data, out, known_dx, known_px | set(missing))
     print("wrote %s/lib/chs-2.0.xml and %s/chs-drg-2.0.xml: %d MDCs, %d ADRGs; "
-          "%d procedure codes added to the dictionary" % (out, out, len(mdcs), len(rules), len(missing)))
+          "%d procedure codes added to the dictionary; %s/lib/chs-3.0.xml (3.0 tables; no 3.0 "
+          "ADRG rules in the data)" % (out, out, len(mdcs), len(rules), len(missing), out))
 
 
 if __name__ == "__main__":

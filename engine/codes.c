@@ -578,6 +578,13 @@ int codes_build(compiler *c)
 	return c->d->nerrors ? -1 : 0;
 }
 
+uint32_t codes_find_set(compiler *c, const char *id, enum code_kind kind)
+{
+	m_codeset *s = strmap_get(&c->m->defs[D_CODESET], id);
+	m_resolved *r = s && s->kind == kind ? s->h.resolved : NULL;
+	return r && r->state == 2 ? r->index : IMG_NONE;
+}
+
 uint32_t codes_set(compiler *c, const char *id, enum code_kind kind, srcpos pos, const char *user)
 {
 	m_codeset *s = strmap_get(&c->m->defs[D_CODESET], id);

@@ -187,6 +187,22 @@ static uint32_t program(compiler *c, const cond *k, const char *user)
 	return first;
 }
 
+/* A guard of condition k (see img_guard): a code set leaf, or the first
+** guard among the conditions of an <all>; set IMG_NONE when there is none. */
+static img_guard guard_of(compiler *c, const cond *k)
+{
+	static const uint32_t role[] = {ROLE_MAIN_DX, ROLE_ANY_DX, ROLE_SEC_DX,
+					ROLE_MAIN_PX, ROLE_ANY_PX, ROLE_SEC_PX};
+	img_guard g = {0, IMG_NONE};
+	if (k && k->op >= C_MAIN_DX && k->op <= C_SEC_PX) {
+		enum code_kind kind = k->op >= C_MAIN_PX ? KIND_PX : KIND_DX;
+		g = (img_guard){role[k->op - C_MAIN_DX], codes_find_set(c, k->ref, kind)};
+	}
+	for (size_t i = 0; k && k->op == C_ALL && g.set == IMG_NONE && i < k->kids.n; i++)
+		g = guard_of(c, k->kids.v[i]);
+	return g;
+}
+
 /* Does k always hold (a literal <true/>, or all of true leaves)? */
 static int always(const cond *k)
 {
@@ -388,7 +404,7 @@ static uint32_t emit_adrg(compiler *c, m_adrg *a, strmap *done)
 	uint32_t qy = a->qy_code ? program(c, a->qy_when, a->h.id) : IMG_NONE;
 	emit_splits(c, a);
 	img_adrg r = {str_add(c, a->h.id), str_add(c, a->code), str_add(c, a->label ? a->label : ""),
-		      when, first_split, (uint32_t)a->splits.n,
+		      when, guard_of(c, a->when), first_split, (uint32_t)a->splits.n,
 		      a->fallback_adrg ? result(c, DRG_STATUS_OK, a->code) : IMG_NONE, qy,
 		      a->qy_code ? result(c, DRG_STATUS_QY, a->qy_code) : 0,
 		      file_index(c, a->h.pos.file), (uint32_t)a->h.pos.line};
@@ -458,7 +474,8 @@ static void emit_mdcs(compiler *c)
 		m_outcome here = {1, md->h.id, NULL, NULL};
 		uint32_t end = md->final
 			? fixed_result(c, DRG_STATUS_UNGROUPABLE, &here, &m->ungroupable) : IMG_NONE;
-		img_mdc r = {str_add(c, md->h.id), str_add(c, md->label ? md->label : ""), enter, first,
+		img_mdc r = {str_add(c, md->h.id), str_add(c, md->label ? md->label : ""), enter,
+			     guard_of(c, md->enter), first,
 			     (uint32_t)md->steps.n, end, file_index(c, md->h.pos.file),
 			     (uint32_t)md->h.pos.line};
 		buf_add(c, SEC_MDC, &r, sizeof(r));

@@ -71,6 +71,10 @@ int codes_build(compiler *c);
 uint32_t codes_set(compiler *c, const char *id, enum code_kind kind, srcpos pos,
 		   const char *user);
 
+/* codes_set() without reporting: IMG_NONE when id is unknown, of the other
+** kind or unresolved. */
+uint32_t codes_find_set(compiler *c, const char *id, enum code_kind kind);
+
 /* After codes_build: the map index of codemap id, or IMG_NONE after reporting. */
 uint32_t codes_map(compiler *c, const char *id, srcpos pos, const char *attrname);
 

@@ -79,6 +79,18 @@ static void put_operands(FILE *f, const img *im, const img_op *o)
 	}
 }
 
+/* A rule's guard line, when it has one. */
+static void put_guard(FILE *f, const img *im, const img_guard *g, const char *indent)
+{
+	static const char *const role[ROLE_COUNT] = {"main-dx", "secondary-dx", "any-dx",
+						     "main-px", "secondary-px", "any-px"};
+	if (g->set == IMG_NONE)
+		return;
+	fprintf(f, "%sguard: %s in ", indent, role[g->role]);
+	put_set(f, im, g->set, g->role >= ROLE_MAIN_PX);
+	fputc('\n', f);
+}
+
 /* Disassembles the program at pc (up to its last RET). */
 static void put_program(FILE *f, const img *im, uint32_t pc, const char *indent)
 {
@@ -137,6 +149,7 @@ static void put_adrg(FILE *f, const img *im, uint32_t a)
 	const img_adrg *r = &im->adrg[a];
 	fprintf(f, "  adrg %s code %s (%s:%u) when:\n", S(r->id), S(r->code), S(im->file[r->file]),
 		r->line);
+	put_guard(f, im, &r->guard, "    ");
 	put_program(f, im, r->when, "    ");
 	if (r->qy != IMG_NONE) {
 		fputs("    qy -> ", f), put_result(f, im, r->qy_result), fputs(" when:\n", f);
@@ -156,6 +169,7 @@ static void put_mdcs(FILE *f, const img *im)
 	for (uint32_t m = 0; m < IMG_COUNT(im, SEC_MDC); m++) {
 		const img_mdc *x = &im->mdc[m];
 		fprintf(f, "mdc %s (%s:%u) enters when:\n", S(x->code), S(im->file[x->file]), x->line);
+		put_guard(f, im, &x->guard, "  ");
 		put_program(f, im, x->enter, "  ");
 		for (uint32_t i = 0; i < x->nstep; i++) {
 			const img_step *st = &im->step[x->step + i];

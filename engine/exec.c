@@ -190,6 +190,13 @@ int exec_replay(const drg_scratch *s, uint32_t px_first, uint32_t px_n, uint32_t
 
 /* ---------------------------------------------------------------- tables */
 
+/* Can a condition with guard g hold for this case?  Most rules of a walk fail
+** here, on one bit; when tracing, every rule is run so that each is recorded. */
+static inline int guarded(const ctx *x, const img_guard *g)
+{
+	return g->set == IMG_NONE || in_role(x, (int)g->role, g->set);
+}
+
 static void ev(drg_scratch *s, int on, enum trace_kind kind, int ok, uint32_t idx, unsigned aux)
 {
 	if (!on)
@@ -206,6 +213,8 @@ static void ev(drg_scratch *s, int on, enum trace_kind kind, int ok, uint32_t id
 static uint32_t try_adrg(const ctx *x, drg_scratch *s, int tr, uint32_t a)
 {
 	const img_adrg *r = &x->im->adrg[a];
+	if (!tr && !guarded(x, &r->guard))
+		return IMG_NONE;
 	int ok = run(x, r->when);
 	ev(s, tr, EV_ADRG, ok, a, 0);
 	if (!ok)
@@ -232,6 +241,8 @@ static uint32_t group_codes(const ctx *x, drg_scratch *s, int tr)
 	const img *im = x->im;
 	for (uint32_t m = 0; m < IMG_COUNT(im, SEC_MDC); m++) {
 		const img_mdc *md = &im->mdc[m];
+		if (!tr && !guarded(x, &md->guard))
+			continue;
 		int in = run(x, md->enter);
 		ev(s, tr, EV_MDC, in, m, 0);
 		if (!in)

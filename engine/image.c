@@ -163,6 +163,11 @@ static int pos_ok(const img *im, uint32_t file)
 	return file < IMG_COUNT(im, SEC_FILE);
 }
 
+static int guard_ok(const img *im, const img_guard *g)
+{
+	return g->set == IMG_NONE || (g->set < IMG_COUNT(im, SEC_SET) && g->role < ROLE_COUNT);
+}
+
 static int rules_ok(const img *im)
 {
 	uint32_t nres = IMG_COUNT(im, SEC_RESULT), nstep = IMG_COUNT(im, SEC_STEP);
@@ -176,6 +181,7 @@ static int rules_ok(const img *im)
 	for (uint32_t i = 0; i < IMG_COUNT(im, SEC_MDC); i++) {
 		const img_mdc *m = &im->mdc[i];
 		if (!str_ok(im, m->code) || !str_ok(im, m->label) || !prog_ok(im, m->enter, 0) ||
+		    !guard_ok(im, &m->guard) ||
 		    m->step > nstep || m->nstep > nstep - m->step || !pos_ok(im, m->file) ||
 		    (m->fallback != IMG_NONE && m->fallback >= nres))
 			return 0;
@@ -190,6 +196,7 @@ static int rules_ok(const img *im)
 	for (uint32_t i = 0; i < nadrg; i++) {
 		const img_adrg *a = &im->adrg[i];
 		if (!str_ok(im, a->id) || !str_ok(im, a->code) || !str_ok(im, a->label) ||
+		    !guard_ok(im, &a->guard) ||
 		    !prog_ok(im, a->when, 0) || a->split > nsplit || a->nsplit > nsplit - a->split ||
 		    (a->fallback != IMG_NONE && a->fallback >= nres) || !pos_ok(im, a->file) ||
 		    !prog_ok(im, a->qy, 1) || (a->qy != IMG_NONE && a->qy_result >= nres))

@@ -59,7 +59,7 @@
 #include <stdint.h>
 
 #define IMG_MAGIC "DRGSPEC\n"
-#define IMG_FORMAT 3u
+#define IMG_FORMAT 4u
 #define IMG_ENDIAN 0x01020304u
 #define IMG_NONE 0xFFFFFFFFu
 
@@ -146,6 +146,19 @@ enum img_op_code {
 	OP__COUNT
 };
 
+/* The positions a set op looks at: the per-case membership bitsets, one per
+** role (see "Membership" above). */
+enum img_role { ROLE_MAIN_DX, ROLE_SEC_DX, ROLE_ANY_DX, ROLE_MAIN_PX, ROLE_SEC_PX, ROLE_ANY_PX,
+		ROLE_COUNT };
+
+/* A rule's guard: a code role and set its condition cannot hold without (the
+** compiler finds it in the condition: a set leaf, or one under <all>), so the
+** walk may skip the rule with one bit test.  set IMG_NONE: no guard. */
+typedef struct img_guard {
+	uint32_t role;              /* enum img_role */
+	uint32_t set;
+} img_guard;
+
 typedef struct img_check {
 	uint32_t id, message;       /* strings */
 	uint32_t when;              /* op index: the check FAILS when it holds */
@@ -156,6 +169,7 @@ typedef struct img_check {
 typedef struct img_mdc {
 	uint32_t code, label;       /* strings */
 	uint32_t enter;             /* op index */
+	img_guard guard;            /* of enter */
 	uint32_t step, nstep;       /* SEC_STEP run */
 	uint32_t fallback;          /* entered and no step yields: this result, or IMG_NONE to pass on */
 	uint32_t file, line;
@@ -173,6 +187,7 @@ typedef struct img_step {
 typedef struct img_adrg {
 	uint32_t id, code, label;   /* strings */
 	uint32_t when;              /* op index */
+	img_guard guard;            /* of when */
 	uint32_t split, nsplit;     /* SEC_SPLIT run */
 	uint32_t fallback;          /* result index when no split fires, or IMG_NONE */
 	uint32_t qy;                /* op index: QY when the rule holds and this does, or IMG_NONE */

@@ -72,8 +72,6 @@ typedef struct trace_ev {
 	uint32_t idx;
 } trace_ev;
 
-/* Per-case set membership bitsets (see image.h), one per role. */
-enum { ROLE_MAIN_DX, ROLE_SEC_DX, ROLE_ANY_DX, ROLE_MAIN_PX, ROLE_SEC_PX, ROLE_ANY_PX, ROLE_COUNT };
 
 struct drg_scratch {
 	const drg_spec *spec;

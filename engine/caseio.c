@@ -15,6 +15,7 @@
 #include "columns.h"
 #include "csv.h"
 #include "fixed.h"
+#include "spec.h"
 
 /* Counters in batch_chunk.stats. */
 enum { ST_RECORDS, ST_STATUS0, ST_ERRORS = ST_STATUS0 + 4 };
@@ -27,6 +28,8 @@ typedef struct job {
 	case_columns cols;
 	pthread_mutex_t mu;    /* merging the workers' summaries */
 	int sum_oom;
+	char *row;             /* per result index: `status,mdc,adrg,drg,name,` as CSV */
+	uint32_t *row_off;     /* nres + 1 offsets into row */
 } job;
 
 typedef struct worker {
@@ -64,19 +67,16 @@ static long header(void *ctx, char *in, size_t len, long *lines)
 
 /* ---------------------------------------------------------------- output */
 
-/* Appends bytes as one CSV field, quoted when they hold , " CR or LF. */
-static void put_field(batch_chunk *c, const char *p, size_t n)
+/* Writes bytes p[0..n) as one CSV field to w (room for 2n + 2 bytes), quoted
+** when they hold , " CR or LF; returns the bytes written. */
+static size_t csv_field(char *w, const char *p, size_t n)
 {
 	size_t i = 0;
 	while (i < n && p[i] != ',' && p[i] != '"' && p[i] != '\n' && p[i] != '\r')
 		i++;
-	char *w = batch_reserve(c, 2 * n + 2);
-	if (!w)
-		return;
 	if (i == n) {
 		memcpy(w, p, n);
-		c->olen += n;
-		return;
+		return n;
 	}
 	char *start = w;
 	*w++ = '"';
@@ -86,7 +86,15 @@ static void put_field(batch_chunk *c, const char *p, size_t n)
 		*w++ = p[i];
 	}
 	*w++ = '"';
-	c->olen += (size_t)(w - start);
+	return (size_t)(w - start);
+}
+
+/* Appends bytes as one CSV field. */
+static void put_field(batch_chunk *c, const char *p, size_t n)
+{
+	char *w = batch_reserve(c, 2 * n + 2);
+	if (w)
+		c->olen += csv_field(w, p, n);
 }
 
 /* Appends bytes as they are. */
@@ -222,11 +230,8 @@ static void group_record(worker *w, batch_chunk *c, long record, long line)
 	}
 	drg_group(&res, w->j->spec, w->s, o->explain ? DRG_TRACE : 0);
 	c->stats[ST_STATUS0 + res.status]++;
-	put_str(c, drg_status_name(res.status), ',');
-	put_str(c, res.mdc, ',');
-	put_str(c, res.adrg, ',');
-	put_str(c, res.drg, ',');
-	put_str(c, res.name, ',');
+	uint32_t r = w->s->last_result;
+	put_raw(c, w->j->row + w->j->row_off[r], w->j->row_off[r + 1] - w->j->row_off[r]);
 	put_str(c, res.reason, o->pay ? ',' : '\n');
 	if (o->pay)
 		put_price(w, c);
@@ -280,14 +285,52 @@ static void worker_free(void *arg)
 	drg_free(w);
 }
 
+/* The output columns of every result of the spec, formatted once so that a
+** row costs one copy (j->row, j->row_off).  0, or DRG_ENOMEM. */
+static int format_results(job *j)
+{
+	const img *im = &j->spec->im;
+	uint32_t n = IMG_COUNT(im, SEC_RESULT);
+	size_t size = 0, len = 0;
+	for (uint32_t r = 0; r < n; r++) {
+		const img_result *x = &im->result[r];
+		const uint32_t f[4] = {x->mdc, x->adrg, x->drg, x->name};
+		size += 16;
+		for (int i = 0; i < 4; i++)
+			size += 2 * strlen(im->str + f[i]) + 3;
+	}
+	j->row = drg_malloc(size + 1);
+	j->row_off = drg_malloc(((size_t)n + 1) * sizeof(*j->row_off));
+	if (!j->row || !j->row_off)
+		return DRG_ENOMEM;
+	for (uint32_t r = 0; r < n; r++) {
+		const img_result *x = &im->result[r];
+		const uint32_t f[4] = {x->mdc, x->adrg, x->drg, x->name};
+		j->row_off[r] = (uint32_t)len;
+		len += csv_field(j->row + len, drg_status_name((enum drg_status)x->status),
+				 strlen(drg_status_name((enum drg_status)x->status)));
+		for (int i = 0; i < 4; i++) {
+			j->row[len++] = ',';
+			len += csv_field(j->row + len, im->str + f[i], strlen(im->str + f[i]));
+		}
+		j->row[len++] = ',';
+	}
+	j->row_off[n] = (uint32_t)len;
+	return DRG_OK;
+}
+
 int caseio_run(const drg_spec *spec, int fd, FILE *out, const char *name, const caseio_opts *o,
 	       batch_stats *st)
 {
 	static const batch_ops ops = {header, worker_new, worker_free, process};
 	job j = {.spec = spec, .name = name, .o = o, .out = out, .mu = PTHREAD_MUTEX_INITIALIZER};
 	batch_cfg cfg = {o->threads > 0 ? o->threads : 1, o->block ? o->block : 1u << 20};
-	long sum[8];
-	int rc = batch_run(&cfg, fd, out, &ops, &j, sum);
+	long sum[8] = {0};
+	int rc = format_results(&j);
+	if (rc == DRG_OK)
+		rc = batch_run(&cfg, fd, out, &ops, &j, sum);
+	drg_free(j.row);
+	drg_free(j.row_off);
 	if (rc == 0 && j.sum_oom)
 		rc = DRG_ENOMEM;
 	st->records = sum[ST_RECORDS];

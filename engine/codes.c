@@ -585,17 +585,17 @@ uint32_t codes_find_set(compiler *c, const char *id, enum code_kind kind)
 	return r && r->state == 2 ? r->index : IMG_NONE;
 }
 
-uint32_t codes_set(compiler *c, const char *id, enum code_kind kind, srcpos pos, const char *user)
+uint32_t codes_set(compiler *c, const char *id, enum code_kind kind, srcpos pos,
+		   const char *attrname)
 {
 	m_codeset *s = strmap_get(&c->m->defs[D_CODESET], id);
 	m_resolved *r = s ? s->h.resolved : NULL;
-	(void)user;
 	if (!s) {
-		diag_error(c->d, pos, "in", "unknown codeset '%s'", id);
+		diag_error(c->d, pos, attrname, "unknown codeset '%s'", id);
 		return IMG_NONE;
 	}
 	if (s->kind != kind) {
-		diag_error(c->d, pos, "in", "codeset '%s' holds %s codes, not %s codes", id,
+		diag_error(c->d, pos, attrname, "codeset '%s' holds %s codes, not %s codes", id,
 			   KIND_NAME[s->kind], KIND_NAME[kind]);
 		return IMG_NONE;
 	}

@@ -80,7 +80,7 @@ static void emit_leaf(prog *p, const cond *k, uint32_t t, uint32_t f)
 		static const uint8_t code[] = {OP_MAIN_DX, OP_ANY_DX, OP_SEC_DX, OP_MAIN_PX,
 					       OP_ANY_PX, OP_SEC_PX};
 		op.code = code[k->op - C_MAIN_DX];
-		op.k = codes_set(c, k->ref, kind, k->pos, p->user);
+		op.k = codes_set(c, k->ref, kind, k->pos, "in");
 		break;
 	}
 	case C_HAS_DX: case C_HAS_PX:

@@ -67,9 +67,9 @@ uint32_t str_add(compiler *c, const char *s);
 int codes_build(compiler *c);
 
 /* After codes_build: the set index of codeset id (kind checked), or IMG_NONE
-** after reporting at pos. */
+** after reporting at attribute attrname of the element at pos. */
 uint32_t codes_set(compiler *c, const char *id, enum code_kind kind, srcpos pos,
-		   const char *user);
+		   const char *attrname);
 
 /* codes_set() without reporting: IMG_NONE when id is unknown, of the other
 ** kind or unresolved. */

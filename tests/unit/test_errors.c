@@ -61,6 +61,12 @@ static const struct {
 	 "t.xml:24:3: error: <mdc-order> names 'MDCQ', which no <mdc> defines\n"},
 	{"cc-exclusion=\"cce\"", "cc-exclusion=\"ccx\"",
 	 "t.xml:18:69: error: unknown codemap 'ccx'\n"},
+	{"cc-exclusion=\"cce\"", "cc-exclusion=\"cce\" invalid-main-px=\"PX\"",
+	 "t.xml:18:88: error: unknown codeset 'PX'\n"},
+	{"cc-exclusion=\"cce\"", "cc-exclusion=\"cce\" invalid-main-px=\"A\"",
+	 "t.xml:18:88: error: codeset 'A' holds dx codes, not px codes\n"},
+	{"<mdc code=\"MDCT\">", "<mdc code=\"MDCT\" on-no-adrg=\"stop\">",
+	 "t.xml:25:3: error: Invalid attribute on-no-adrg for element mdc\n"},
 	/* definitions */
 	{"<codeset id=\"B\"", "<codeset id=\"A\"",
 	 "t.xml:15:12: error: codeset 'A' is defined twice in this file (first at line 14)\n"},

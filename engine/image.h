@@ -59,7 +59,7 @@
 #include <stdint.h>
 
 #define IMG_MAGIC "DRGSPEC\n"
-#define IMG_FORMAT 4u
+#define IMG_FORMAT 5u
 #define IMG_ENDIAN 0x01020304u
 #define IMG_NONE 0xFFFFFFFFu
 

@@ -37,8 +37,9 @@ drg_text columns_cell(const case_columns *m, const csv_record *r, enum case_col 
 
 void columns_fill(const case_columns *m, const csv_record *r, drg_case *c)
 {
-	for (int f = 0; f < DRG_F_COUNT; f++)
-		drg_case_set(c, (enum drg_field)f, columns_cell(m, r, (enum case_col)(COL_FIELD0 + f)));
+	for (int f = 0; f < DRG_F_COUNT; f++)   /* a fresh case has every field missing */
+		if (m->col[COL_FIELD0 + f] >= 0)
+			drg_case_set(c, (enum drg_field)f, columns_cell(m, r, (enum case_col)(COL_FIELD0 + f)));
 	drg_case_set_dx(c, columns_cell(m, r, COL_DX));
 	drg_case_set_px(c, columns_cell(m, r, COL_PX));
 }

@@ -3,7 +3,10 @@
 ** column names to our fields once (columns.h); process() then walks a chunk's records:
 ** cut into fields (csv_parse), fill the worker's scratch case, group, append
 ** the row to the chunk's output.  Nothing here allocates per record: rows go
-** into the chunk's reusable output buffer.
+** into the chunk's reusable output buffer, and the result columns of every
+** result the spec can return are formatted once per run (format_results), so a
+** row is the id, one copy and the reason.  With a crosswalk, each worker's
+** scratch maps the codes as they are read.
 */
 #include "caseio.h"
 

@@ -11,6 +11,8 @@
 ** Rules are emitted in evaluation order (MDCs of <mdc-order>, their steps, the
 ** ADRG rules in order of first use), and every result code is mapped once to
 ** (status, mdc, adrg, drg, name) here, so grouping never builds a string.
+** Each MDC entry and ADRG rule also gets its guard (image.h, img_guard): a
+** code set its condition cannot hold without, found by guard_of().
 **
 ** Warnings: DRG splits after a split that always fires, MDC steps after an
 ** ADRG rule that always returns, and ADRG rules of the spec's own file that no

@@ -5,10 +5,15 @@
 ** each case a test on integers of the case (code ids, field values, symbol
 ** ids) and the image (sorted sets, dense maps), then a forward jump.  Around it,
 ** group_codes() walks the decision tables: validation checks, then MDCs in
-** order (entry condition, then each step: an ADRG rule with its ordered DRG
-** splits, or a QY check), first match wins, an MDC that yields nothing passes
-** on to the next.  Nothing here allocates, compares strings or touches a
-** regex; a trace is a fixed array in the scratch, written only on request.
+** order (entry condition, then each step: an ADRG rule with its QY check and
+** ordered DRG splits, or a QY step), first match wins; an MDC that yields
+** nothing passes on to the next, or ends the walk when it keeps its cases.
+** A rule whose guard bit is clear is skipped without running its program,
+** except when tracing, so that a trace records every rule the walk reaches.
+** An invalid principal procedure (settings invalid-main-px) empties its slot
+** before anything is tested.  Nothing here allocates, compares strings or
+** touches a regex; a trace is a fixed array in the scratch, written only on
+** request, and exec_replay() re-runs one condition for drg_explain().
 */
 #include <stdio.h>
 #include <string.h>

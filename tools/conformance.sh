@@ -3,7 +3,7 @@
 # conformance set of ../shared/conformance with its spec and prints a table
 # of cases and mismatches on (status, mdc, adrg, drg) per version.  Exit 0
 # only when every version agrees on every case.  Spec id = folder name with
-# '_' -> '-', except chs_drg_11 / chs_drg_10 -> chs-drg-1.1 / chs-drg-1.0.
+# '_' -> '-', except chs_drg_11 / chs_drg_10 / chs_drg_20 -> chs-drg-1.1 / 1.0 / 2.0.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 drg=${1:-$root/build/drg}

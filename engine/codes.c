@@ -379,16 +379,17 @@ void codes_emit_hash(compiler *c, enum img_sec s, const char *const *texts, size
 	size_t cap = 16;
 	while (cap < n * 2 + 1)
 		cap *= 2;
-	uint32_t *slots = drg_calloc(cap, sizeof(*slots));
+	img_slot *slots = drg_calloc(cap, sizeof(*slots));
 	if (!slots) {
 		oomp(c);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		size_t j = drg_hash(texts[i], strlen(texts[i])) & (cap - 1);
-		while (slots[j])
+		size_t len = strlen(texts[i]), j = drg_hash(texts[i], len) & (cap - 1);
+		while (slots[j].id1)
 			j = (j + 1) & (cap - 1);
-		slots[j] = (uint32_t)(i + 1);
+		slots[j].id1 = (uint32_t)(i + 1);
+		memcpy(slots[j].key, texts[i], len < IMG_SLOT_KEY ? len : IMG_SLOT_KEY);
 	}
 	buf_add(c, s, slots, cap * sizeof(*slots));
 	drg_free(slots);

@@ -12,7 +12,7 @@
 
 /* Element size of each section, in bytes. ORDER SEC */
 const size_t img_sec_elem[SEC_COUNT] = {
-	1, 4, 4, 4, 4, 4, 4, 4, 4, sizeof(img_set), 4, sizeof(img_map), 2, 4,
+	1, 4, 4, sizeof(img_slot), 4, 4, sizeof(img_slot), 4, sizeof(img_slot), sizeof(img_set), 4, sizeof(img_map), 2, 4,
 	sizeof(img_op), sizeof(img_check), sizeof(img_mdc), sizeof(img_step),
 	sizeof(img_adrg), sizeof(img_split), sizeof(img_result), 4, 4, 4, 4};
 
@@ -48,15 +48,15 @@ static int strs_ok(const img *im, const uint32_t *v, uint32_t n)
 }
 
 /* Hash tables hold id+1 or 0, in a power-of-two number of slots. */
-static int hash_ok(const uint32_t *slots, uint32_t nslots, uint32_t nids)
+static int hash_ok(const img_slot *slots, uint32_t nslots, uint32_t nids)
 {
 	uint32_t empty = 0;
 	if (nslots == 0 || (nslots & (nslots - 1)))
 		return 0;
 	for (uint32_t i = 0; i < nslots; i++) {
-		if (slots[i] > nids)
+		if (slots[i].id1 > nids)
 			return 0;
-		empty += slots[i] == 0;
+		empty += slots[i].id1 == 0;
 	}
 	return empty > 0;   /* lookups stop at an empty slot */
 }
@@ -281,19 +281,28 @@ int img_open(img *im, const void *base, size_t size, const char **why)
 	return DRG_OK;
 }
 
+/* Does code text t (NUL-terminated) equal s[0..n), given that their first
+** IMG_SLOT_KEY bytes are equal? */
+static int tail_equal(const char *t, const char *s, size_t n)
+{
+	return strncmp(t + IMG_SLOT_KEY, s + IMG_SLOT_KEY, n - IMG_SLOT_KEY) == 0 && t[n] == '\0';
+}
+
 uint32_t img_lookup(const img *im, enum img_sec hash_sec, const char *s, size_t n)
 {
-	const uint32_t *slots = hash_sec == SEC_DX_HASH ? im->dx_hash
+	const img_slot *slots = hash_sec == SEC_DX_HASH ? im->dx_hash
 			      : hash_sec == SEC_PX_HASH ? im->px_hash : im->sym_hash;
 	const uint32_t *text = hash_sec == SEC_DX_HASH ? im->dx_code
 			     : hash_sec == SEC_PX_HASH ? im->px_code : im->sym;
 	uint32_t mask = im->h->sec[hash_sec].count - 1;
+	size_t head = n < IMG_SLOT_KEY ? n : IMG_SLOT_KEY;
 	for (uint32_t i = drg_hash(s, n) & mask;; i = (i + 1) & mask) {
-		uint32_t v = slots[i];
-		if (!v)
+		const img_slot *sl = &slots[i];
+		if (!sl->id1)
 			return IMG_NONE;
-		const char *t = im->str + text[v - 1];
-		if (strncmp(t, s, n) == 0 && t[n] == '\0')
-			return v - 1;
+		if (memcmp(sl->key, s, head) != 0)
+			continue;
+		if (n < IMG_SLOT_KEY ? sl->key[n] == '\0' : tail_equal(im->str + text[sl->id1 - 1], s, n))
+			return sl->id1 - 1;
 	}
 }

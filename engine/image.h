@@ -19,7 +19,9 @@
 ** 0..n-1 in byte order of the code text.  SEC_*_CODE/NAME give the text of each
 ** id; SEC_*_HASH is an open-addressing table (power-of-two slots holding id+1,
 ** 0 empty, linear probing, drg_hash()) used to look codes up when a case is
-** read.  A code the spec does not know gets IMG_NONE and matches nothing.
+** read.  Each slot also holds the code's first IMG_SLOT_KEY bytes, so a lookup
+** usually touches one slot and never the string table (codes of up to 11
+** bytes are compared whole in the slot).  A code the spec does not know gets IMG_NONE and matches nothing.
 ** Symbols are the few texts that rules compare other fields with (sex,
 ** department and discharge codes); they are interned the same way.
 **
@@ -59,7 +61,7 @@
 #include <stdint.h>
 
 #define IMG_MAGIC "DRGSPEC\n"
-#define IMG_FORMAT 5u
+#define IMG_FORMAT 6u
 #define IMG_ENDIAN 0x01020304u
 #define IMG_NONE 0xFFFFFFFFu
 
@@ -67,7 +69,7 @@ enum img_sec { /* ORDER SEC */
 	SEC_STR,        /* char: NUL-terminated UTF-8 strings */
 	SEC_DX_CODE,    /* u32 per dx id: string offset of the code */
 	SEC_DX_NAME,    /* u32 per dx id: string offset of the name */
-	SEC_DX_HASH,    /* u32 slots: dx id + 1, or 0 */
+	SEC_DX_HASH,    /* img_slot: dx id + 1 (or 0) and the code's first bytes */
 	SEC_PX_CODE,
 	SEC_PX_NAME,
 	SEC_PX_HASH,
@@ -114,6 +116,14 @@ typedef struct img_header {
 	uint32_t main_px_invalid;   /* px set: a principal procedure in it is emptied, or IMG_NONE */
 	img_section sec[SEC_COUNT];
 } img_header;
+
+/* A slot of a code hash table: the id + 1 (0: empty) and the first bytes of
+** the code, zero-padded, so that a probe usually reads one cache line. */
+#define IMG_SLOT_KEY 12
+typedef struct img_slot {
+	uint32_t id1;
+	char key[IMG_SLOT_KEY];
+} img_slot;
 
 typedef struct img_set {
 	uint32_t off;               /* index into SEC_SETDATA */
@@ -213,9 +223,12 @@ typedef struct img {
 	size_t size;
 	const img_header *h;
 	const char *str;
-	const uint32_t *dx_code, *dx_name, *dx_hash;
-	const uint32_t *px_code, *px_name, *px_hash;
-	const uint32_t *sym, *sym_hash;
+	const uint32_t *dx_code, *dx_name;
+	const img_slot *dx_hash;
+	const uint32_t *px_code, *px_name;
+	const img_slot *px_hash;
+	const uint32_t *sym;
+	const img_slot *sym_hash;
 	const img_set *set;
 	const uint32_t *setdata;
 	const img_map *map;

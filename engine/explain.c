@@ -166,9 +166,16 @@ static void say_op(void *arg, const img_op *op, int holds)
 	case OP_NONZERO:
 		say(o, "%s nonzero", drg_field_names[op->a]);
 		break;
-	case OP_SYM_IN:
-		say(o, "%s in its list", drg_field_names[op->a]);
+	case OP_SYM_IN: {
+		const img_set *st = &im->set[op->k];
+		say(o, "%s in {", drg_field_names[op->a]);
+		for (uint32_t i = 0; i < st->n; i++) {   /* ids are data: checked like dump.c does */
+			uint32_t id = im->setdata[st->off + i];
+			say(o, "%s%s", i ? " " : "", id < IMG_COUNT(im, SEC_SYM) ? S(im, im->sym[id]) : "?");
+		}
+		say(o, "}");
 		break;
+	}
 	case OP_HAS_CC:
 		say(o, "%s", op->k == im->h->mcc_map ? "has-mcc" : "has-cc");
 		break;

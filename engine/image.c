@@ -281,11 +281,12 @@ int img_open(img *im, const void *base, size_t size, const char **why)
 	return DRG_OK;
 }
 
-/* Does code text t (NUL-terminated) equal s[0..n), given that their first
-** IMG_SLOT_KEY bytes are equal? */
+/* Does code text t (NUL-terminated) equal s[0..n), n >= IMG_SLOT_KEY, given
+** that s's first IMG_SLOT_KEY bytes equal the slot's key?  t is compared whole,
+** so a damaged key (data, not checked at load) cannot make us read past t. */
 static int tail_equal(const char *t, const char *s, size_t n)
 {
-	return strncmp(t + IMG_SLOT_KEY, s + IMG_SLOT_KEY, n - IMG_SLOT_KEY) == 0 && t[n] == '\0';
+	return strncmp(t, s, n) == 0 && t[n] == '\0';
 }
 
 uint32_t img_lookup(const img *im, enum img_sec hash_sec, const char *s, size_t n)

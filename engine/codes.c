@@ -590,7 +590,6 @@ uint32_t codes_set(compiler *c, const char *id, enum code_kind kind, srcpos pos,
 		   const char *attrname)
 {
 	m_codeset *s = strmap_get(&c->m->defs[D_CODESET], id);
-	m_resolved *r = s ? s->h.resolved : NULL;
 	if (!s) {
 		diag_error(c->d, pos, attrname, "unknown codeset '%s'", id);
 		return IMG_NONE;
@@ -600,7 +599,7 @@ uint32_t codes_set(compiler *c, const char *id, enum code_kind kind, srcpos pos,
 			   KIND_NAME[s->kind], KIND_NAME[kind]);
 		return IMG_NONE;
 	}
-	return r && r->state == 2 ? r->index : IMG_NONE;
+	return codes_find_set(c, id, kind);
 }
 
 uint32_t codes_map(compiler *c, const char *id, srcpos pos, const char *attrname)

@@ -67,6 +67,14 @@ static void put(prog *p, img_op op, uint32_t t, uint32_t f)
 
 static void emit(prog *p, const cond *k, uint32_t t, uint32_t f);
 
+/* The opcode of a code set leaf (C_MAIN_DX .. C_SEC_PX). */
+static uint8_t set_opcode(enum cond_op op)
+{
+	static const uint8_t code[] = {OP_MAIN_DX, OP_ANY_DX, OP_SEC_DX, OP_MAIN_PX,
+				       OP_ANY_PX, OP_SEC_PX};
+	return code[op - C_MAIN_DX];
+}
+
 /* Emits a leaf condition as one op. */
 static void emit_leaf(prog *p, const cond *k, uint32_t t, uint32_t f)
 {
@@ -79,9 +87,7 @@ static void emit_leaf(prog *p, const cond *k, uint32_t t, uint32_t f)
 		break;
 	case C_MAIN_DX: case C_ANY_DX: case C_SEC_DX:
 	case C_MAIN_PX: case C_ANY_PX: case C_SEC_PX: {
-		static const uint8_t code[] = {OP_MAIN_DX, OP_ANY_DX, OP_SEC_DX, OP_MAIN_PX,
-					       OP_ANY_PX, OP_SEC_PX};
-		op.code = code[k->op - C_MAIN_DX];
+		op.code = set_opcode(k->op);
 		op.k = codes_set(c, k->ref, kind, k->pos, "in");
 		break;
 	}
@@ -193,12 +199,10 @@ static uint32_t program(compiler *c, const cond *k, const char *user)
 ** guard among the conditions of an <all>; set IMG_NONE when there is none. */
 static img_guard guard_of(compiler *c, const cond *k)
 {
-	static const uint32_t role[] = {ROLE_MAIN_DX, ROLE_ANY_DX, ROLE_SEC_DX,
-					ROLE_MAIN_PX, ROLE_ANY_PX, ROLE_SEC_PX};
 	img_guard g = {0, IMG_NONE};
 	if (k && k->op >= C_MAIN_DX && k->op <= C_SEC_PX) {
 		enum code_kind kind = k->op >= C_MAIN_PX ? KIND_PX : KIND_DX;
-		g = (img_guard){role[k->op - C_MAIN_DX], codes_find_set(c, k->ref, kind)};
+		g = (img_guard){img_op_role(set_opcode(k->op)), codes_find_set(c, k->ref, kind)};
 	}
 	for (size_t i = 0; k && k->op == C_ALL && g.set == IMG_NONE && i < k->kids.n; i++)
 		g = guard_of(c, k->kids.v[i]);

@@ -82,11 +82,9 @@ static void put_operands(FILE *f, const img *im, const img_op *o)
 /* A rule's guard line, when it has one. */
 static void put_guard(FILE *f, const img *im, const img_guard *g, const char *indent)
 {
-	static const char *const role[ROLE_COUNT] = {"main-dx", "secondary-dx", "any-dx",
-						     "main-px", "secondary-px", "any-px"};
 	if (g->set == IMG_NONE)
 		return;
-	fprintf(f, "%sguard: %s in ", indent, role[g->role]);
+	fprintf(f, "%sguard: %s in ", indent, img_role_names[g->role]);
 	put_set(f, im, g->set, g->role >= ROLE_MAIN_PX);
 	fputc('\n', f);
 }

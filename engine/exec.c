@@ -68,8 +68,7 @@ static void dx_roles(const ctx *x)
 ** procedure is one the spec empties (settings invalid-main-px). */
 static void px_roles(ctx *x)
 {
-	uint32_t k = x->im->h->main_px_invalid;
-	x->px0_emptied = k != IMG_NONE && x->npx && img_in_set(x->im, k, x->px[0]);
+	x->px0_emptied = img_px0_emptied(x->im, x->px, x->npx);
 	roles(x, ROLE_MAIN_PX, x->px, x->npx, x->im->px_memb, IMG_COUNT(x->im, SEC_PX_CODE),
 	      x->px0_emptied);
 }
@@ -128,7 +127,8 @@ static inline __attribute__((always_inline)) int op_holds(const ctx *x, const im
 	switch (o->code) { /* ORDER OP */
 	case OP_CONST:
 		return (int)o->k;
-	case OP_MAIN_DX:
+	case OP_MAIN_DX:   /* one case per role, not img_op_role(): a table load per op
+			      costs ~1 % of a grouping (callgrind) */
 		return in_role(x, ROLE_MAIN_DX, o->k);
 	case OP_ANY_DX:
 		return in_role(x, ROLE_ANY_DX, o->k);
@@ -385,7 +385,7 @@ void group_case(drg_result *out, const drg_spec *spec, drg_scratch *s, const drg
 		s->last_result = bad;
 		return;
 	}
-	ev(s, tr && x.px0_emptied, EV_PX_EMPTIED, 0, c->px[0], 0);
+	ev(s, tr && x.px0_emptied, EV_PX_EMPTIED, 0, 0, 0);
 	uint32_t r = group_codes(&x, s, tr);
 	/* retry: regroup with each later procedure alone, first result wins */
 	for (uint32_t i = 1; r == IMG_NONE && im->h->retry_min_px && c->npx >= im->h->retry_min_px &&

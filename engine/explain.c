@@ -118,13 +118,14 @@ static const drg_text *matched_code(const path *p, const img_op *op)
 {
 	const img *im = &p->s->spec->im;
 	const drg_case *c = &p->s->c;
-	int px = op->code >= OP_MAIN_PX && op->code <= OP_SEC_PX;
-	int role = px ? op->code - OP_MAIN_PX : op->code - OP_MAIN_DX;   /* 0 main 1 any 2 sec */
+	enum img_role role = img_op_role(op->code);
+	int px = role >= ROLE_MAIN_PX;
 	const uint32_t *ids = px ? c->px + p->v.first : c->dx;
 	const drg_text *text = px ? c->px_text + p->v.first : c->dx_text;
-	uint32_t n = px ? p->v.n : c->ndx, from = role == 2 ? 1 : 0, to = role == 0 ? 1 : n;
-	uint32_t skip = im->h->main_px_invalid;
-	if (px && n && skip != IMG_NONE && img_in_set(im, skip, ids[0]))
+	uint32_t n = px ? p->v.n : c->ndx;
+	uint32_t from = role == ROLE_SEC_DX || role == ROLE_SEC_PX ? 1 : 0;
+	uint32_t to = role == ROLE_MAIN_DX || role == ROLE_MAIN_PX ? 1 : n;
+	if (px && img_px0_emptied(im, ids, n))
 		from = 1;   /* the emptied principal slot */
 	for (uint32_t i = from; i < to && i < n; i++)
 		if (ids[i] != IMG_NONE && img_in_set(im, op->k, ids[i]))
@@ -135,8 +136,6 @@ static const drg_text *matched_code(const path *p, const img_op *op)
 /* One evaluated op of a replayed condition, as the spec would write it. */
 static void say_op(void *arg, const img_op *op, int holds)
 {
-	static const char *const role[] = {"main-dx", "any-dx", "secondary-dx",
-					   "main-px", "any-px", "secondary-px"};
 	path *p = arg;
 	out *o = p->o;
 	const img *im = &p->s->spec->im;
@@ -148,7 +147,7 @@ static void say_op(void *arg, const img_op *op, int holds)
 	case OP_MAIN_DX: case OP_ANY_DX: case OP_SEC_DX:
 	case OP_MAIN_PX: case OP_ANY_PX: case OP_SEC_PX: {
 		const drg_text *t = holds ? matched_code(p, op) : NULL;
-		say(o, "%s in %s: %s", role[op->code - OP_MAIN_DX], S(im, im->set[op->k].name),
+		say(o, "%s in %s: %s", img_role_names[img_op_role(op->code)], S(im, im->set[op->k].name),
 		    holds ? "yes" : "no");
 		if (t)
 			say(o, " (%.*s)", (int)t->len, t->ptr);

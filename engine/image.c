@@ -21,6 +21,9 @@ const char *const img_sec_names[SEC_COUNT] = {
 	"sym_hash", "set", "setdata", "map", "mapdata", "label", "op", "check", "mdc", "step",
 	"adrg", "split", "result", "file", "dx_memb", "px_memb", "memb"};
 
+const char *const img_role_names[ROLE_COUNT] = {"main-dx", "secondary-dx", "any-dx",
+						 "main-px", "secondary-px", "any-px"};
+
 /* Resolves section s into *p after checking it lies inside the image. */
 static int section(img *im, enum img_sec s, const void **p)
 {

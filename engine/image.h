@@ -161,6 +161,17 @@ enum img_op_code {
 enum img_role { ROLE_MAIN_DX, ROLE_SEC_DX, ROLE_ANY_DX, ROLE_MAIN_PX, ROLE_SEC_PX, ROLE_ANY_PX,
 		ROLE_COUNT };
 
+/* The roles as the spec names them (main-dx, secondary-dx, ...).  ORDER ROLE */
+extern const char *const img_role_names[ROLE_COUNT];
+
+/* The role a set op (OP_MAIN_DX .. OP_SEC_PX) tests. */
+static inline enum img_role img_op_role(unsigned code)
+{
+	static const unsigned char role[] = {ROLE_MAIN_DX, ROLE_ANY_DX, ROLE_SEC_DX,
+					     ROLE_MAIN_PX, ROLE_ANY_PX, ROLE_SEC_PX};
+	return (enum img_role)role[code - OP_MAIN_DX];
+}
+
 /* A rule's guard: a code role and set its condition cannot hold without (the
 ** compiler finds it in the condition: a set leaf, or one under <all>), so the
 ** walk may skip the rule with one bit test.  set IMG_NONE: no guard. */
@@ -274,6 +285,14 @@ static inline int img_in_set(const img *im, uint32_t k, uint32_t id)
 			hi = mid;
 	}
 	return lo < st->n && v[lo] == id;
+}
+
+/* Is the first of the npx procedures px one the spec empties (header
+** main_px_invalid: CHS-DRG 2.0's null slot)? */
+static inline int img_px0_emptied(const img *im, const uint32_t *px, uint32_t npx)
+{
+	uint32_t k = im->h->main_px_invalid;
+	return k != IMG_NONE && npx && img_in_set(im, k, px[0]);
 }
 
 /* Value of code id in map k (0: not in the map; unknown ids give 0). */

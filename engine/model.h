@@ -121,7 +121,6 @@ typedef struct m_adrg {
 	cond *when;
 	const char *qy_code;   /* <qy code>: QY result when the rule holds and qy_when does */
 	cond *qy_when;
-	srcpos qy_pos;
 	ptrvec splits;         /* m_split * */
 } m_adrg;
 

@@ -61,7 +61,7 @@ enum trace_kind {
 	EV_RETRY,      /* aux: the procedure tried alone */
 	EV_ADRG_QY,    /* idx: adrg rule; ok: its QY check fired */
 	EV_MDC_END,    /* idx: mdc entered that yielded nothing: its own ungroupable result */
-	EV_PX_EMPTIED, /* idx: px id of a principal procedure the spec empties */
+	EV_PX_EMPTIED, /* the principal procedure is one the spec empties */
 	EV_UNMAPPED    /* codes not in the crosswalk make the case invalid */
 };
 

@@ -413,7 +413,6 @@ static int read_adrg(reader *r, const srcfile *f, xmlNodePtr n, int own)
 				return -1;
 		} else if (is(c, "qy")) {
 			a->qy_code = attr(r, c, "code");
-			a->qy_pos = pos_of(r, f, c);
 			if (!(a->qy_when = read_cond(r, f, first_elem(c))))
 				return -1;
 		} else if (is(c, "drg")) {

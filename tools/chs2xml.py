@@ -376,12 +376,7 @@ def write_spec(data, out, mdcs, mdc_names):
     rules = {e["code"]: Rule(e) for e in load(common, "generated/adrg_rules.json")}
     order = list(rules)
     drg_rules = load(edition, "generated/drg_rules.json")
-    names = {}
-    with open(os.path.join(edition, "raw/DRG.dat"), encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                c, n = line.rstrip("\n").split("\t")
-                names[c] = n
+    names = read_dat(os.path.join(edition, "raw/DRG.dat"))
     by_adrg = {}
     for d in drg_rules:
         by_adrg.setdefault(d["adrgCode"], []).append(d)

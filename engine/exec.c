@@ -9,7 +9,9 @@
 ** ordered DRG splits, or a QY step), first match wins; an MDC that yields
 ** nothing passes on to the next, or ends the walk when it keeps its cases.
 ** A rule whose guard bit is clear is skipped without running its program,
-** except when tracing, so that a trace records every rule the walk reaches.
+** except when tracing, so that a trace records every rule the walk reaches;
+** exec_plan() lays the guards of the MDCs and steps out once per spec as bit
+** positions, so that skipping a step is one load and one bit test.
 ** An invalid principal procedure (settings invalid-main-px) empties its slot
 ** before anything is tested.  Nothing here allocates, compares strings or
 ** touches a regex; a trace is a fixed array in the scratch, written only on
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "spec.h"
 #include "xwalk.h"
 
@@ -195,11 +198,40 @@ int exec_replay(const drg_scratch *s, uint32_t px_first, uint32_t px_n, uint32_t
 
 /* ---------------------------------------------------------------- tables */
 
-/* Can a condition with guard g hold for this case?  Most rules of a walk fail
-** here, on one bit; when tracing, every rule is run so that each is recorded. */
-static inline int guarded(const ctx *x, const img_guard *g)
+/* Is bit b of the case's set bits set?  b is a guard's position (exec_plan);
+** most rules of a walk fail here, on one bit.  When tracing, every rule is run
+** instead, so that each is recorded. */
+static inline int bit_set(const uint64_t *bits, uint32_t b)
 {
-	return g->set == IMG_NONE || in_role(x, (int)g->role, g->set);
+	return (int)(bits[b >> 6] >> (b & 63) & 1);
+}
+
+/* The position of guard g's bit: role run, then set; no guard: the first bit
+** of the word of ones after the role runs. */
+static uint32_t guard_pos(uint32_t nwords, const img_guard *g)
+{
+	if (g->set == IMG_NONE)
+		return ROLE_COUNT * 64 * nwords;
+	return g->role * 64 * nwords + g->set;
+}
+
+int exec_plan(drg_spec *spec)
+{
+	const img *im = &spec->im;
+	uint32_t nmdc = IMG_COUNT(im, SEC_MDC), nstep = IMG_COUNT(im, SEC_STEP);
+	static const img_guard none = {0, IMG_NONE};
+	spec->nwords = (IMG_COUNT(im, SEC_SET) + 63) / 64;
+	spec->guard_bit = drg_malloc(((size_t)nmdc + nstep + 1) * sizeof(uint32_t));
+	if (!spec->guard_bit)
+		return DRG_ENOMEM;
+	for (uint32_t m = 0; m < nmdc; m++)
+		spec->guard_bit[m] = guard_pos(spec->nwords, &im->mdc[m].guard);
+	for (uint32_t i = 0; i < nstep; i++) {
+		const img_step *st = &im->step[i];
+		const img_guard *g = st->kind == STEP_ADRG ? &im->adrg[st->arg].guard : &none;
+		spec->guard_bit[nmdc + i] = guard_pos(spec->nwords, g);
+	}
+	return DRG_OK;
 }
 
 static void ev(drg_scratch *s, int on, enum trace_kind kind, int ok, uint32_t idx, unsigned aux)
@@ -213,13 +245,11 @@ static void ev(drg_scratch *s, int on, enum trace_kind kind, int ok, uint32_t id
 	s->trace[s->ntrace++] = (trace_ev){(uint8_t)kind, (uint8_t)ok, (uint16_t)aux, idx};
 }
 
-/* Tries ADRG rule a: its condition, its QY check, then its splits in order.
+/* Tries ADRG rule a (whose guard holds): its condition, its QY check, then its splits in order.
 ** Returns a result index, or IMG_NONE to continue with the next step. */
 static uint32_t try_adrg(const ctx *x, drg_scratch *s, int tr, uint32_t a)
 {
 	const img_adrg *r = &x->im->adrg[a];
-	if (!tr && !guarded(x, &r->guard))
-		return IMG_NONE;
 	int ok = run(x, r->when);
 	ev(s, tr, EV_ADRG, ok, a, 0);
 	if (!ok)
@@ -244,15 +274,18 @@ static uint32_t try_adrg(const ctx *x, drg_scratch *s, int tr, uint32_t a)
 static uint32_t group_codes(const ctx *x, drg_scratch *s, int tr)
 {
 	const img *im = x->im;
+	const uint32_t *mdc_bit = s->spec->guard_bit, *step_bit = mdc_bit + IMG_COUNT(im, SEC_MDC);
 	for (uint32_t m = 0; m < IMG_COUNT(im, SEC_MDC); m++) {
 		const img_mdc *md = &im->mdc[m];
-		if (!tr && !guarded(x, &md->guard))
+		if (!tr && !bit_set(x->bits, mdc_bit[m]))
 			continue;
 		int in = run(x, md->enter);
 		ev(s, tr, EV_MDC, in, m, 0);
 		if (!in)
 			continue;
-		for (uint32_t i = md->step; i < md->step + md->nstep; i++) {
+		for (uint32_t i = md->step, end = md->step + md->nstep; i < end; i++) {
+			if (!tr && !bit_set(x->bits, step_bit[i]))
+				continue;
 			const img_step *st = &im->step[i];
 			uint32_t res;
 			if (st->kind == STEP_ADRG)

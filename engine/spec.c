@@ -100,6 +100,10 @@ static int adopt(drg_spec **out, void *block, size_t size, size_t mapped)
 		drg_free(s);
 		return DRG_EIMAGE;
 	}
+	if (exec_plan(s) != DRG_OK) {
+		drg_free(s);
+		return DRG_ENOMEM;
+	}
 	s->owned = mapped ? NULL : block;
 	s->mapped = mapped;
 	set_hash_hex(s);
@@ -186,6 +190,7 @@ void drg_spec_free(drg_spec *spec)
 	if (spec->mapped)
 		munmap((void *)spec->im.base, spec->mapped);
 	drg_free(spec->owned);
+	drg_free(spec->guard_bit);
 	drg_free(spec);
 }
 
@@ -205,12 +210,13 @@ int drg_scratch_new(drg_scratch **out, const drg_spec *spec)
 		return DRG_ENOMEM;
 	s->spec = spec;
 	s->last_result = IMG_NONE;
-	s->nwords = (IMG_COUNT(&spec->im, SEC_SET) + 63) / 64;
+	s->nwords = spec->nwords;
 	s->bits = drg_calloc((size_t)ROLE_COUNT * s->nwords + 1, sizeof(*s->bits));
 	if (!s->bits) {
 		drg_free(s);
 		return DRG_ENOMEM;
 	}
+	s->bits[(size_t)ROLE_COUNT * s->nwords] = ~0ull;   /* the bit of "no guard" */
 	*out = s;
 	return DRG_OK;
 }

@@ -15,6 +15,8 @@ struct drg_spec {
 	void *owned;          /* heap block (compiled here), or NULL */
 	size_t mapped;        /* bytes mapped (loaded from a file), or 0 */
 	char hash_hex[65];
+	uint32_t nwords;      /* 64-bit words per role of a case's set bits: (sets + 63) / 64 */
+	uint32_t *guard_bit;  /* exec_plan(): the bit each MDC's guard, then each step's, tests */
 };
 
 #define CASE_MAX_TRACE 4096
@@ -76,8 +78,8 @@ typedef struct trace_ev {
 struct drg_scratch {
 	const drg_spec *spec;
 	const drg_xwalk *xw;             /* crosswalk for the cases filled (or NULL) */
-	uint64_t *bits;                  /* ROLE_COUNT runs of nwords words */
-	uint32_t nwords;                 /* 64-bit words per role: (sets + 63) / 64 */
+	uint64_t *bits;                  /* ROLE_COUNT runs of nwords words, then one of ones */
+	uint32_t nwords;                 /* the spec's nwords */
 	drg_case c;
 	int traced;                      /* last drg_group() recorded a trace */
 	uint32_t ntrace;
@@ -99,6 +101,13 @@ struct drg_scratch {
 #define REPLAY_MAX_WORDS 512
 int exec_replay(const drg_scratch *s, uint32_t px_first, uint32_t px_n, uint32_t pc,
 		void (*fn)(void *arg, const img_op *o, int holds), void *arg);
+
+/* exec.c: fills spec->nwords and spec->guard_bit (allocated, freed with the
+** spec) from its validated image: for each MDC entry and each step, the
+** position in a case's set bits (role * 64 * nwords + set) of the bit its
+** guard tests, or of the always-set bit after the role runs when it has
+** none (a QY step, an unguarded rule).  DRG_OK or DRG_ENOMEM. */
+int exec_plan(drg_spec *spec);
 
 /* exec.c: drg_group() on a case that need not be the scratch's own (the
 ** trace and reason still go to s; explain works only for s's own case).

@@ -612,6 +612,19 @@ uint32_t codes_map(compiler *c, const char *id, srcpos pos, const char *attrname
 	return (uint32_t)(v - 1);
 }
 
+/* The key of a symbol set in c->symsets: its n sorted ids as text; NULL on
+** out of memory. */
+static char *symset_key(compiler *c, const uint32_t *ids, size_t n)
+{
+	char *key = arena_alloc(&c->m->a, n * 11 + 1), *p = key;
+	if (!key)
+		return NULL;
+	*p = '\0';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%u,", (unsigned)ids[i]);
+	return key;
+}
+
 uint32_t codes_symbol_set(compiler *c, const ptrvec *values)
 {
 	uint32_t *ids = drg_malloc((values->n + 1) * sizeof(*ids));
@@ -632,10 +645,17 @@ uint32_t codes_symbol_set(compiler *c, const ptrvec *values)
 	for (size_t i = 0; i < n; i++)   /* distinct ids only */
 		if (k == 0 || ids[k - 1] != ids[i])
 			ids[k++] = ids[i];
-	img_set st = {(uint32_t)(c->sec[SEC_SETDATA].n / 4), (uint32_t)k, str_add(c, "")};
-	buf_add(c, SEC_SETDATA, ids, k * 4);
+	char *key = symset_key(c, ids, k);
+	uintptr_t have = key ? (uintptr_t)strmap_get(&c->symsets, key) : 0;
+	if (!have) {   /* a list used again (say by a check and the checks' <any>) is one set */
+		img_set st = {(uint32_t)(c->sec[SEC_SETDATA].n / 4), (uint32_t)k, str_add(c, "")};
+		buf_add(c, SEC_SETDATA, ids, k * 4);
+		have = buf_add(c, SEC_SET, &st, sizeof(st)) / sizeof(st) + 1;
+		if (!key || strmap_put(&c->symsets, key, (void *)have) < 0)
+			oomp(c);
+	}
 	drg_free(ids);
-	return (uint32_t)(buf_add(c, SEC_SET, &st, sizeof(st)) / sizeof(st));
+	return (uint32_t)(have - 1);
 }
 
 void codes_emit_symbols(compiler *c)

@@ -368,17 +368,26 @@ static uint32_t file_index(compiler *c, const srcfile *f)
 	return 0;
 }
 
-/* Emits the validation checks; invalid is the <outcomes> invalid result. */
-static void emit_checks(compiler *c, uint32_t invalid)
+/* Emits the validation checks, and into h->any_check the program of the
+** <any> of their conditions (none: IMG_NONE). */
+static void emit_checks(compiler *c, img_header *h)
 {
+	cond any = {.op = C_ANY};
+	h->any_check = IMG_NONE;
 	for (size_t i = 0; i < c->m->checks.n; i++) {
 		m_check *k = c->m->checks.v[i];
 		uint32_t res = k->codes.set ? fixed_result(c, DRG_STATUS_INVALID, &k->codes, &c->m->invalid)
-					    : invalid;
+					    : h->invalid;
 		img_check ck = {str_add(c, k->id), str_add(c, k->message), program(c, k->when, k->id),
 				res, file_index(c, k->pos.file), (uint32_t)k->pos.line};
 		buf_add(c, SEC_CHECK, &ck, sizeof(ck));
+		if (ptrvec_push(&c->m->a, &any.kids, k->when) < 0)
+			c->oom = 1;
+		if (i == 0)
+			any.pos = k->pos;
 	}
+	if (any.kids.n)
+		h->any_check = program(c, &any, "the validation checks");
 }
 
 /* Emits the splits of rule a; warns about splits after one that always fires. */
@@ -563,7 +572,7 @@ int compile_model(compiler *c, img_header *h)
 	if (c->d->nerrors || codes_build(c) < 0)
 		return -1;
 	fill_header(c, h);
-	emit_checks(c, h->invalid);
+	emit_checks(c, h);
 	emit_mdcs(c);
 	warn_unused(c);
 	codes_emit_symbols(c);

@@ -36,7 +36,7 @@ typedef struct compiler {
 	secbuf sec[SEC_COUNT];
 	strmap strs;             /* string -> offset + 1 */
 	universe uni[2];         /* KIND_DX, KIND_PX */
-	strmap sets;             /* codeset id -> resolved m_resolved * */
+	strmap symsets;          /* symbol set (its sorted ids as text) -> index + 1 */
 	strmap maps;             /* codemap id -> index + 1 */
 	strmap syms;             /* symbol text -> id + 1 */
 	ptrvec symv;             /* symbol texts by id */

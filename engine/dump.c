@@ -140,6 +140,10 @@ static void put_checks(FILE *f, const img *im)
 			fputs("  -> ", f), put_result(f, im, c->result), fputc('\n', f);
 		put_program(f, im, c->when, "  ");
 	}
+	if (im->h->any_check != IMG_NONE) {
+		fputs("some check fails when (tried first):\n", f);
+		put_program(f, im, im->h->any_check, "  ");
+	}
 }
 
 static void put_adrg(FILE *f, const img *im, uint32_t a)

@@ -271,7 +271,9 @@ int img_open(img *im, const void *base, size_t size, const char **why)
 	    (h->mcc_map != IMG_NONE && h->mcc_map >= nmap) ||
 	    (h->cc_map != IMG_NONE && h->cc_map >= nmap) ||
 	    (h->cce_map != IMG_NONE && h->cce_map >= nmap) ||
-	    (h->main_px_invalid != IMG_NONE && h->main_px_invalid >= IMG_COUNT(im, SEC_SET)))
+	    (h->main_px_invalid != IMG_NONE && h->main_px_invalid >= IMG_COUNT(im, SEC_SET)) ||
+	    (h->any_check != IMG_NONE && h->any_check >= IMG_COUNT(im, SEC_OP)) ||
+	    (h->any_check == IMG_NONE) != (IMG_COUNT(im, SEC_CHECK) == 0))
 		return *why = "corrupt header fields", DRG_EIMAGE;
 	if (!sets_ok(im) || !maps_ok(im) ||
 	    !memb_ok(im, im->dx_memb, IMG_COUNT(im, SEC_DX_MEMB), ndx) ||

@@ -46,7 +46,9 @@
 ** with its k (1 true, 0 false).  A condition is referenced by the index of its
 ** first op; IMG_NONE stands for "always true".
 **
-** Rules.  Validation checks (each with its result), MDCs with their ordered
+** Rules.  Validation checks (each with its result; the header's any_check
+** is the <any> of all their conditions, so that a case that passes them all
+** costs one program), MDCs with their ordered
 ** steps (try an ADRG rule, or a QY check) and the result of an MDC that was
 ** entered but yields nothing (or none: pass on), ADRG rules with their QY check
 ** and their ordered DRG splits, and the results
@@ -61,7 +63,7 @@
 #include <stdint.h>
 
 #define IMG_MAGIC "DRGSPEC\n"
-#define IMG_FORMAT 6u
+#define IMG_FORMAT 7u
 #define IMG_ENDIAN 0x01020304u
 #define IMG_NONE 0xFFFFFFFFu
 
@@ -114,6 +116,7 @@ typedef struct img_header {
 	uint32_t invalid;           /* result index */
 	uint32_t retry_min_px;      /* 0: no retry */
 	uint32_t main_px_invalid;   /* px set: a principal procedure in it is emptied, or IMG_NONE */
+	uint32_t any_check;         /* op index: does some check fail?  IMG_NONE when there are none */
 	img_section sec[SEC_COUNT];
 } img_header;
 

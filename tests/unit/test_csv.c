@@ -1,7 +1,8 @@
 /*
 ** test_csv.c: the in-place CSV tokenizer (csv_parse) and the block splitter
 ** (csv_split): quoting, doubled quotes, CRLF, line breaks in quotes, format
-** errors that still yield a record, and record/line counts.
+** errors that still yield a record, record/line counts, and random input cut
+** exactly like a byte-at-a-time reference.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,76 @@ START_TEST(random_input)
 }
 END_TEST
 
+/* The tokenizer as the format defines it, a byte at a time: the fields of
+** the record at p[0..n) into f (each NUL-terminated), their count into *nf
+** (fields past CSV_MAX_FIELDS dropped), line feeds into *lines; returns where
+** the next record starts. */
+static size_t reference(const char *p, size_t n, char (*f)[600], size_t *nf, unsigned *lines)
+{
+	size_t i = 0;
+	*nf = 0, *lines = 0;
+	for (;;) {
+		char tmp[600];
+		size_t len = 0;
+		if (i < n && p[i] == '"') {
+			for (i++; i < n; i++) {
+				if (p[i] == '"' && i + 1 < n && p[i + 1] == '"')
+					tmp[len++] = p[i++];
+				else if (p[i] == '"')
+					break;
+				else
+					*lines += p[i] == '\n', tmp[len++] = p[i];
+			}
+			while (i < n && p[i] != ',' && p[i] != '\n')
+				i++;
+		} else {
+			while (i < n && p[i] != ',' && p[i] != '\n')
+				tmp[len++] = p[i++];
+			if ((i == n || p[i] == '\n') && len && tmp[len - 1] == '\r')
+				len--;
+		}
+		tmp[len] = '\0';
+		if (*nf < CSV_MAX_FIELDS)
+			memcpy(f[(*nf)++], tmp, len + 1);
+		if (i == n)
+			return n;
+		if (p[i++] == '\n')
+			return ++*lines, i;
+	}
+}
+
+/* Random records with fields of all lengths (so separators fall at every
+** place of the sixteen-byte chunks the scanner reads, and near the end of
+** the buffer) cut into the same fields as the byte-at-a-time reference. */
+START_TEST(same_as_reference)
+{
+	static const char alphabet[] = "aaaaaaaaaaaaaaab,,\"\r\n";
+	static char text[512], buf[512], want[CSV_MAX_FIELDS][600];
+	unsigned seed = 11;
+	csv_record r;
+	for (int round = 0; round < 20000; round++) {
+		size_t n = (seed = seed * 1103515245u + 12345u) % sizeof(text);
+		for (size_t i = 0; i < n; i++)
+			text[i] = alphabet[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof(alphabet) - 1)];
+		for (size_t at = 0; at < n;) {
+			size_t nf;
+			unsigned lines;
+			size_t next = reference(text + at, n - at, want, &nf, &lines);
+			memcpy(buf, text, n);
+			char *got = csv_parse(&r, buf + at, buf + n);
+			ck_assert_uint_eq((size_t)(got - buf), at + next);
+			ck_assert_uint_eq(r.nf, nf);
+			ck_assert_uint_eq(r.lines, lines);
+			for (size_t i = 0; i < nf; i++) {
+				ck_assert_uint_eq(r.field[i].len, strlen(want[i]));
+				ck_assert(memcmp(r.field[i].ptr, want[i], r.field[i].len) == 0);
+			}
+			at += next;
+		}
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("csv");
@@ -140,6 +211,7 @@ static Suite *suite(void)
 	tcase_add_test(t, format_errors);
 	tcase_add_test(t, split);
 	tcase_add_test(t, random_input);
+	tcase_add_test(t, same_as_reference);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -7,27 +7,26 @@ const char *const rounding_names[ROUND_COUNT] = {"half-up", "half-even", "down"}
 
 int fixed_parse(drg_text t, int scale, int64_t *out)
 {
-	size_t i = 0;
+	const char *p = t.ptr, *end = t.ptr + t.len;
 	int neg = 0, digits = 0, dec = 0;
 	int64_t v = 0;
-	if (i < t.len && (t.ptr[i] == '-' || t.ptr[i] == '+'))
-		neg = t.ptr[i++] == '-';
-	for (; i < t.len && t.ptr[i] >= '0' && t.ptr[i] <= '9'; i++, digits++) {
-		v = v * 10 + (t.ptr[i] - '0');
-		if (v > FIXED_MAX)
+	unsigned d;
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	for (; p < end && (d = (unsigned)(*p - '0')) < 10; p++, digits++)
+		if ((v = v * 10 + d) > FIXED_MAX)
 			return -1;
-	}
-	if (i < t.len && t.ptr[i] == '.') {
-		for (i++; i < t.len && t.ptr[i] >= '0' && t.ptr[i] <= '9'; i++, digits++) {
+	if (p < end && *p == '.') {
+		for (p++; p < end && (d = (unsigned)(*p - '0')) < 10; p++, digits++) {
 			if (dec < scale)
-				v = v * 10 + (t.ptr[i] - '0'), dec++;
-			else if (t.ptr[i] != '0')
+				v = v * 10 + d, dec++;
+			else if (d)
 				return -1;
 			if (v > FIXED_MAX)
 				return -1;
 		}
 	}
-	if (i != t.len || digits == 0)
+	if (p != end || digits == 0)
 		return -1;
 	for (; dec < scale; dec++)
 		if ((v *= 10) > FIXED_MAX)

@@ -27,6 +27,10 @@ void columns_map(case_columns *m, const csv_record *header)
 			if (m->col[c] < 0 && strlen(col_name(c)) == t.len && !memcmp(col_name(c), t.ptr, t.len))
 				m->col[c] = (long)i;
 	}
+	m->nfields = 0;
+	for (int f = 0; f < DRG_F_COUNT; f++)
+		if (m->col[COL_FIELD0 + f] >= 0)
+			m->field[m->nfields++] = (unsigned char)f;
 }
 
 drg_text columns_cell(const case_columns *m, const csv_record *r, enum case_col col)
@@ -37,9 +41,10 @@ drg_text columns_cell(const case_columns *m, const csv_record *r, enum case_col 
 
 void columns_fill(const case_columns *m, const csv_record *r, drg_case *c)
 {
-	for (int f = 0; f < DRG_F_COUNT; f++)   /* a fresh case has every field missing */
-		if (m->col[COL_FIELD0 + f] >= 0)
-			drg_case_set(c, (enum drg_field)f, columns_cell(m, r, (enum case_col)(COL_FIELD0 + f)));
+	for (int i = 0; i < m->nfields; i++) {   /* a fresh case has every other field missing */
+		enum drg_field f = (enum drg_field)m->field[i];
+		drg_case_set(c, f, columns_cell(m, r, (enum case_col)(COL_FIELD0 + f)));
+	}
 	drg_case_set_dx(c, columns_cell(m, r, COL_DX));
 	drg_case_set_px(c, columns_cell(m, r, COL_PX));
 }

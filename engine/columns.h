@@ -15,6 +15,8 @@ enum case_col { COL_ID, COL_DX, COL_PX, COL_FIELD0, NCOLS = COL_FIELD0 + DRG_F_C
 typedef struct case_columns {
 	long col[NCOLS];      /* field index of each column, or -1 when absent */
 	size_t nheader;       /* fields of the header */
+	int nfields;          /* case fields the header has a column for ... */
+	unsigned char field[DRG_F_COUNT];   /* ... (enum drg_field), in field order */
 } case_columns;
 
 /* Maps the header record (a UTF-8 byte order mark before the first name is

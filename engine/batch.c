@@ -44,19 +44,17 @@ typedef struct pipeline {
 	pthread_cond_t work, done;
 } pipeline;
 
-char *batch_reserve(batch_chunk *c, size_t n)
+char *batch_grow(batch_chunk *c, size_t n)
 {
-	if (c->olen + n > c->ocap) {
-		size_t cap = c->ocap ? c->ocap : 4096;
-		while (cap < c->olen + n)
-			cap *= 2;
-		char *p = drg_realloc(c->out, cap);
-		if (!p) {
-			c->oom = 1;
-			return NULL;
-		}
-		c->out = p, c->ocap = cap;
+	size_t cap = c->ocap ? c->ocap : 4096;
+	while (cap < c->olen + n)
+		cap *= 2;
+	char *p = drg_realloc(c->out, cap);
+	if (!p) {
+		c->oom = 1;
+		return NULL;
 	}
+	c->out = p, c->ocap = cap;
 	return c->out + c->olen;
 }
 

@@ -50,7 +50,14 @@ typedef struct batch_cfg {
 int batch_run(const batch_cfg *cfg, int fd, FILE *out, const batch_ops *ops, void *ctx,
 	      long stats[8]);
 
-/* Makes room for n more output bytes; NULL (and c->oom set) on failure. */
-char *batch_reserve(batch_chunk *c, size_t n);
+/* batch_reserve() when the output buffer must grow. */
+char *batch_grow(batch_chunk *c, size_t n);
+
+/* Makes room for n more output bytes; NULL (and c->oom set) on failure.
+** Inline: a row is written in a few appends, and the buffer rarely grows. */
+static inline char *batch_reserve(batch_chunk *c, size_t n)
+{
+	return c->olen + n <= c->ocap ? c->out + c->olen : batch_grow(c, n);
+}
 
 #endif

@@ -221,6 +221,8 @@ int exec_plan(drg_spec *spec)
 	uint32_t nmdc = IMG_COUNT(im, SEC_MDC), nstep = IMG_COUNT(im, SEC_STEP);
 	static const img_guard none = {0, IMG_NONE};
 	spec->nwords = (IMG_COUNT(im, SEC_SET) + 63) / 64;
+	/* + 1: never a zero-byte request; positions fit: a set takes 12 image
+	** bytes, so ROLE_COUNT * 64 * nwords stays far below 2^32 */
 	spec->guard_bit = drg_malloc(((size_t)nmdc + nstep + 1) * sizeof(uint32_t));
 	if (!spec->guard_bit)
 		return DRG_ENOMEM;

@@ -3,12 +3,14 @@
 ** the compiled spec they came from, keep the id and source hash, and every
 ** damaged image (truncated, foreign magic, flipped bytes anywhere) is either
 ** rejected with DRG_EIMAGE or, where the damage is only in data, still groups
-** without reading out of bounds (run under ASan in CI).
+** without reading out of bounds (run under ASan in CI); every code of a large
+** dictionary is found by its text, and only by it.
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "spec.h"
 #include "testutil.h"
 
 static const char *const cases[] = {
@@ -100,13 +102,13 @@ START_TEST(truncated)
 	drg_spec *a, *b;
 	size_t n;
 	const char *path = saved_image(&a);
-	unsigned char *img = slurp(path, &n);
+	unsigned char *bytes = slurp(path, &n);
 	const char *cut = tu_write("cut.img", "");
 	for (size_t len = 0; len < n; len += (len < 256 ? 1 : 97)) {
-		spit(cut, img, len);
+		spit(cut, bytes, len);
 		ck_assert_int_eq(drg_spec_load(&b, cut), DRG_EIMAGE);
 	}
-	free(img);
+	free(bytes);
 	drg_spec_free(a);
 }
 END_TEST
@@ -129,18 +131,65 @@ START_TEST(flipped_bytes)
 	drg_spec *a;
 	size_t n;
 	const char *path = saved_image(&a);
-	unsigned char *img = slurp(path, &n);
+	unsigned char *bytes = slurp(path, &n);
 	const char *bad = tu_write("bad.img", "");
 	unsigned seed = 12345;
 	for (size_t i = 0; i < n; i += (i < 512 ? 1 : 1 + (seed = seed * 1103515245u + 12345u) % 61)) {
-		unsigned char keep = img[i];
-		img[i] ^= (unsigned char)(1u << (i % 8));
-		spit(bad, img, n);
+		unsigned char keep = bytes[i];
+		bytes[i] ^= (unsigned char)(1u << (i % 8));
+		spit(bad, bytes, n);
 		try_damaged(bad);
-		img[i] = keep;
+		bytes[i] = keep;
 	}
-	free(img);
+	free(bytes);
 	drg_spec_free(a);
+}
+END_TEST
+
+/* Looks text[0..n) up in hash sec and checks the answer: the id whose code is
+** exactly that text, or IMG_NONE when no code is. */
+static void lookup_is_exact(const img *im, enum img_sec sec, const uint32_t *codes, const char *text,
+			    size_t n)
+{
+	uint32_t id = img_lookup(im, sec, text, n);
+	if (id != IMG_NONE) {
+		const char *got = im->str + codes[id];
+		ck_assert_msg(strlen(got) == n && memcmp(got, text, n) == 0, "%.*s found as %s",
+			      (int)n, text, got);
+	}
+}
+
+/* Every code of the CHS-DRG 2.0 dictionaries (1 to 20-odd bytes) is found by
+** its text, and every prefix of it and the text with one byte more finds
+** exactly the code with that text, if any: the slot keys are compared right
+** for every length (inline in the slot up to 11 bytes, the tail beyond). */
+START_TEST(every_code_found_by_its_text)
+{
+	diags d;
+	drg_spec *spec = tu_compile(tu_src("grouper-specs/chs-drg-2.0.xml"), &d);
+	ck_assert_msg(spec != NULL, "%s", d.text);
+	const img *im = &spec->im;
+	const struct {
+		enum img_sec hash, code;
+		const uint32_t *text;
+	} kinds[] = {{SEC_DX_HASH, SEC_DX_CODE, im->dx_code}, {SEC_PX_HASH, SEC_PX_CODE, im->px_code}};
+	size_t longest = 0;
+	for (int k = 0; k < 2; k++)
+		for (uint32_t id = 0; id < IMG_COUNT(im, kinds[k].code); id++) {
+			char buf[64];
+			const char *code = im->str + kinds[k].text[id];
+			size_t n = strlen(code);
+			ck_assert_uint_lt(n, sizeof(buf) - 1);
+			longest = n > longest ? n : longest;
+			ck_assert_uint_eq(img_lookup(im, kinds[k].hash, code, n), id);
+			for (size_t len = 0; len < n; len++)
+				lookup_is_exact(im, kinds[k].hash, kinds[k].text, code, len);
+			memcpy(buf, code, n);
+			buf[n] = 'Z';
+			lookup_is_exact(im, kinds[k].hash, kinds[k].text, buf, n + 1);
+		}
+	ck_assert_uint_gt(longest, IMG_SLOT_KEY);   /* the tail compare was exercised */
+	drg_spec_free(spec);
 }
 END_TEST
 
@@ -154,6 +203,7 @@ static Suite *suite(void)
 	tcase_add_test(t, not_an_image);
 	tcase_add_test(t, truncated);
 	tcase_add_test(t, flipped_bytes);
+	tcase_add_test(t, every_code_found_by_its_text);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -383,11 +383,11 @@ static void emit_checks(compiler *c, img_header *h)
 		buf_add(c, SEC_CHECK, &ck, sizeof(ck));
 		if (ptrvec_push(&c->m->a, &any.kids, k->when) < 0)
 			c->oom = 1;
-		if (i == 0)
-			any.pos = k->pos;
 	}
-	if (any.kids.n)
+	if (any.kids.n) {
+		any.pos = ((const m_check *)c->m->checks.v[0])->pos;   /* for "too large" */
 		h->any_check = program(c, &any, "the validation checks");
+	}
 }
 
 /* Emits the splits of rule a; warns about splits after one that always fires. */

@@ -126,10 +126,9 @@ static void restart(sepscan *s, char *p)
 	s->m = 0;
 }
 
-/* The next separator at or after the field start p (end when none): p is
-** the start of the record, one past the last separator returned, or where
-** the scan was restarted. */
-static inline __attribute__((always_inline)) char *next_sep(sepscan *s, char *p, char *end)
+/* The next separator (end when none) after the last one returned, or from
+** where the scan was (re)started: the end of the current field. */
+static inline __attribute__((always_inline)) char *next_sep(sepscan *s, char *end)
 {
 #ifdef __SSE2__
 	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
@@ -146,7 +145,7 @@ static inline __attribute__((always_inline)) char *next_sep(sepscan *s, char *p,
 		return q;
 	}
 #endif
-	char *q = field_end(s->next > p ? s->next : p, end);
+	char *q = field_end(s->next, end);
 	s->next = q < end ? q + 1 : end;
 	return q;
 }
@@ -181,7 +180,7 @@ char *csv_parse(csv_record *r, char *p, char *end)
 			stop = after;
 			restart(&sc, stop < end ? stop + 1 : end);
 		} else {
-			stop = next_sep(&sc, p, end);
+			stop = next_sep(&sc, end);
 			len = (size_t)(stop - start);
 		}
 		int last = stop == end || *stop == '\n';

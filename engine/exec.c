@@ -180,9 +180,9 @@ int exec_replay(const drg_scratch *s, uint32_t px_first, uint32_t px_n, uint32_t
 {
 	uint64_t bits[ROLE_COUNT * REPLAY_MAX_WORDS];
 	const drg_case *c = &s->c;
-	if (s->nwords > REPLAY_MAX_WORDS || px_first > c->npx || px_n > c->npx - px_first)
+	if (s->spec->nwords > REPLAY_MAX_WORDS || px_first > c->npx || px_n > c->npx - px_first)
 		return -1;
-	ctx x = {&s->spec->im, c, c->dx, c->px + px_first, c->ndx, px_n, 0, bits, s->nwords};
+	ctx x = {&s->spec->im, c, c->dx, c->px + px_first, c->ndx, px_n, 0, bits, s->spec->nwords};
 	dx_roles(&x);
 	px_roles(&x);
 	if (pc == IMG_NONE)
@@ -417,7 +417,7 @@ void group_case(drg_result *out, const drg_spec *spec, drg_scratch *s, const drg
 {
 	const img *im = &spec->im;
 	int tr = (flags & DRG_TRACE) != 0;
-	ctx x = {im, c, c->dx, c->px, c->ndx, c->npx, 0, s->bits, s->nwords};
+	ctx x = {im, c, c->dx, c->px, c->ndx, c->npx, 0, s->bits, spec->nwords};
 	dx_roles(&x);   /* checks may test sets too */
 	px_roles(&x);
 	s->traced = tr;

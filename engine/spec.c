@@ -210,13 +210,12 @@ int drg_scratch_new(drg_scratch **out, const drg_spec *spec)
 		return DRG_ENOMEM;
 	s->spec = spec;
 	s->last_result = IMG_NONE;
-	s->nwords = spec->nwords;
-	s->bits = drg_calloc((size_t)ROLE_COUNT * s->nwords + 1, sizeof(*s->bits));
+	s->bits = drg_calloc((size_t)ROLE_COUNT * spec->nwords + 1, sizeof(*s->bits));
 	if (!s->bits) {
 		drg_free(s);
 		return DRG_ENOMEM;
 	}
-	s->bits[(size_t)ROLE_COUNT * s->nwords] = ~0ull;   /* the bit of "no guard" */
+	s->bits[(size_t)ROLE_COUNT * spec->nwords] = ~0ull;   /* the bit of "no guard" */
 	*out = s;
 	return DRG_OK;
 }

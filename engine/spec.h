@@ -78,8 +78,7 @@ typedef struct trace_ev {
 struct drg_scratch {
 	const drg_spec *spec;
 	const drg_xwalk *xw;             /* crosswalk for the cases filled (or NULL) */
-	uint64_t *bits;                  /* ROLE_COUNT runs of nwords words, then one of ones */
-	uint32_t nwords;                 /* the spec's nwords */
+	uint64_t *bits;                  /* ROLE_COUNT runs of spec->nwords words, then one of ones */
 	drg_case c;
 	int traced;                      /* last drg_group() recorded a trace */
 	uint32_t ntrace;

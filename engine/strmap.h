@@ -3,7 +3,9 @@
 **
 ** Open addressing with linear probing; keys are borrowed (they must outlive the
 ** map, e.g. arena strings).  Used to resolve definition ids and to intern codes
-** while compiling; the compiled image carries its own, flat hash tables.
+** while compiling; the compiled image carries its own, flat hash tables,
+** built with the same drg_hash(), which is inline here because reading a
+** case hashes each of its codes (the one part of this header on a hot path).
 */
 #ifndef DRG_STRMAP_H
 #define DRG_STRMAP_H

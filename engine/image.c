@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "drg/drg.h"
-#include "strmap.h"
 
 /* Element size of each section, in bytes. ORDER SEC */
 const size_t img_sec_elem[SEC_COUNT] = {
@@ -286,49 +285,7 @@ int img_open(img *im, const void *base, size_t size, const char **why)
 	return DRG_OK;
 }
 
-/* Does code text t (NUL-terminated) equal s[0..n), n >= IMG_SLOT_KEY, given
-** that s's first IMG_SLOT_KEY bytes equal the slot's key?  t is compared whole,
-** so a damaged key (data, not checked at load) cannot make us read past t. */
-static int tail_equal(const char *t, const char *s, size_t n)
+int img_tail_equal(const char *t, const char *s, size_t n)
 {
 	return strncmp(t, s, n) == 0 && t[n] == '\0';
-}
-
-/* Are the first n (at most IMG_SLOT_KEY) bytes of key and s equal?  Two
-** overlapping fixed-size compares (codes are mostly 5-11 bytes) instead of a
-** memcmp call per probe. */
-static inline int head_equal(const char *key, const char *s, size_t n)
-{
-	uint64_t a, b;
-	uint32_t c, d, e, f;
-	if (n >= 8) {
-		memcpy(&a, key, 8), memcpy(&b, s, 8);
-		memcpy(&c, key + n - 4, 4), memcpy(&d, s + n - 4, 4);
-		return a == b && c == d;
-	}
-	if (n >= 4) {
-		memcpy(&c, key, 4), memcpy(&d, s, 4);
-		memcpy(&e, key + n - 4, 4), memcpy(&f, s + n - 4, 4);
-		return c == d && e == f;
-	}
-	return n == 0 || (key[0] == s[0] && key[n / 2] == s[n / 2] && key[n - 1] == s[n - 1]);
-}
-
-uint32_t img_lookup(const img *im, enum img_sec hash_sec, const char *s, size_t n)
-{
-	const img_slot *slots = hash_sec == SEC_DX_HASH ? im->dx_hash
-			      : hash_sec == SEC_PX_HASH ? im->px_hash : im->sym_hash;
-	const uint32_t *text = hash_sec == SEC_DX_HASH ? im->dx_code
-			     : hash_sec == SEC_PX_HASH ? im->px_code : im->sym;
-	uint32_t mask = im->h->sec[hash_sec].count - 1;
-	size_t head = n < IMG_SLOT_KEY ? n : IMG_SLOT_KEY;
-	for (uint32_t i = drg_hash(s, n) & mask;; i = (i + 1) & mask) {
-		const img_slot *sl = &slots[i];
-		if (!sl->id1)
-			return IMG_NONE;
-		if (!head_equal(sl->key, s, head))
-			continue;
-		if (n < IMG_SLOT_KEY ? sl->key[n] == '\0' : tail_equal(im->str + text[sl->id1 - 1], s, n))
-			return sl->id1 - 1;
-	}
 }

@@ -100,6 +100,7 @@ static int adopt(drg_spec **out, void *block, size_t size, size_t mapped)
 		drg_free(s);
 		return DRG_EIMAGE;
 	}
+	case_plan(s);
 	if (exec_plan(s) != DRG_OK) {
 		drg_free(s);
 		return DRG_ENOMEM;

@@ -17,6 +17,7 @@ struct drg_spec {
 	char hash_hex[65];
 	uint32_t nwords;      /* 64-bit words per role of a case's set bits: (sets + 63) / 64 */
 	uint32_t *guard_bit;  /* exec_plan(): the bit each MDC's guard, then each step's, tests */
+	uint32_t sym_byte[256];   /* case_plan(): the symbol id of each one-byte text */
 };
 
 #define CASE_MAX_TRACE 4096
@@ -107,6 +108,11 @@ int exec_replay(const drg_scratch *s, uint32_t px_first, uint32_t px_n, uint32_t
 ** guard tests, or of the always-set bit after the role runs when it has
 ** none (a QY step, an unguarded rule).  DRG_OK or DRG_ENOMEM. */
 int exec_plan(drg_spec *spec);
+
+/* case.c: fills spec->sym_byte from its validated image, so that reading a
+** one-byte symbol field ("1", "5": sex, discharge) is a table load, not a
+** hash lookup; the same id img_lookup() gives, by construction. */
+void case_plan(drg_spec *spec);
 
 /* exec.c: drg_group() on a case that need not be the scratch's own (the
 ** trace and reason still go to s; explain works only for s's own case).

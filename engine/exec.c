@@ -28,6 +28,7 @@
 ** the sets they belong to, per role (bits of ROLE_* runs of nwords words). */
 typedef struct ctx {
 	const img *im;
+	const drg_spec *spec;
 	const drg_case *c;
 	const uint32_t *dx, *px;
 	uint32_t ndx, npx;
@@ -36,9 +37,10 @@ typedef struct ctx {
 	uint32_t nwords;
 } ctx;
 
-/* Sets the bits of the sets holding code id (unknown ids hold none). */
-static void mark(const uint32_t *memb, const uint32_t *start, uint32_t ncodes, uint32_t id,
-		 uint64_t *bits)
+/* Sets the bits of the sets holding code id in the membership index
+** start/memb (unknown ids hold none). */
+static inline void mark(const uint32_t *start, const uint32_t *memb, uint32_t ncodes,
+			uint32_t id, uint64_t *bits)
 {
 	if (id >= ncodes)
 		return;
@@ -46,25 +48,30 @@ static void mark(const uint32_t *memb, const uint32_t *start, uint32_t ncodes, u
 		bits[memb[j] >> 6] |= 1ull << (memb[j] & 63);
 }
 
-/* Fills the three role bitsets from `main` (principal, secondary, any) for
-** n codes whose membership index is start; an emptied first slot marks none. */
-static void roles(const ctx *x, int main, const uint32_t *ids, uint32_t n, const uint32_t *start,
-		  uint32_t ncodes, int first_emptied)
+/* Fills the three role bitsets from `main` (principal, secondary, any) for n
+** codes of kind k (0 dx, 1 px); an emptied first slot marks none.  The
+** principal code marks all its sets, the others only those the spec tests
+** as secondary or any (exec_plan), so bits of other sets in those two runs
+** are left clear: nothing reads them. */
+static void roles(const ctx *x, int main, int k, const uint32_t *ids, uint32_t n,
+		  int first_emptied)
 {
-	uint32_t w = x->nwords;
+	const img *im = x->im;
+	const drg_spec *spec = x->spec;
+	uint32_t w = x->nwords, ncodes = IMG_COUNT(im, k ? SEC_PX_CODE : SEC_DX_CODE);
 	uint64_t *m = x->bits + (size_t)main * w, *s = m + w, *a = s + w;
 	memset(m, 0, 3 * (size_t)w * sizeof(*m));
 	if (n && !first_emptied)
-		mark(x->im->memb, start, ncodes, ids[0], m);
+		mark(k ? im->px_memb : im->dx_memb, im->memb, ncodes, ids[0], m);
 	for (uint32_t i = 1; i < n; i++)
-		mark(x->im->memb, start, ncodes, ids[i], s);
+		mark(spec->sec_start[k], spec->sec_memb[k], ncodes, ids[i], s);
 	for (uint32_t i = 0; i < w; i++)
 		a[i] = m[i] | s[i];
 }
 
 static void dx_roles(const ctx *x)
 {
-	roles(x, ROLE_MAIN_DX, x->dx, x->ndx, x->im->dx_memb, IMG_COUNT(x->im, SEC_DX_CODE), 0);
+	roles(x, ROLE_MAIN_DX, 0, x->dx, x->ndx, 0);
 }
 
 /* Procedure roles of the current view; first decides whether its principal
@@ -72,8 +79,7 @@ static void dx_roles(const ctx *x)
 static void px_roles(ctx *x)
 {
 	x->px0_emptied = img_px0_emptied(x->im, x->px, x->npx);
-	roles(x, ROLE_MAIN_PX, x->px, x->npx, x->im->px_memb, IMG_COUNT(x->im, SEC_PX_CODE),
-	      x->px0_emptied);
+	roles(x, ROLE_MAIN_PX, 1, x->px, x->npx, x->px0_emptied);
 }
 
 /* Does the code in `role` belong to set k? */
@@ -182,7 +188,7 @@ int exec_replay(const drg_scratch *s, uint32_t px_first, uint32_t px_n, uint32_t
 	const drg_case *c = &s->c;
 	if (s->spec->nwords > REPLAY_MAX_WORDS || px_first > c->npx || px_n > c->npx - px_first)
 		return -1;
-	ctx x = {&s->spec->im, c, c->dx, c->px + px_first, c->ndx, px_n, 0, bits, s->spec->nwords};
+	ctx x = {&s->spec->im, s->spec, c, c->dx, c->px + px_first, c->ndx, px_n, 0, bits, s->spec->nwords};
 	dx_roles(&x);
 	px_roles(&x);
 	if (pc == IMG_NONE)
@@ -215,17 +221,73 @@ static uint32_t guard_pos(uint32_t nwords, const img_guard *g)
 	return g->role * 64 * nwords + g->set;
 }
 
+/* Marks in used[set] bit k (0 dx, 1 px) the sets that an op or a guard
+** tests as secondary or any code of kind k. */
+static void sets_tested_secondary(const img *im, uint8_t *used)
+{
+	for (uint32_t i = 0; i < IMG_COUNT(im, SEC_OP); i++) {
+		const img_op *o = &im->op[i];
+		if (o->code >= OP_MAIN_DX && o->code <= OP_SEC_PX) {
+			enum img_role r = img_op_role(o->code);
+			if (r != ROLE_MAIN_DX && r != ROLE_MAIN_PX)
+				used[o->k] |= (uint8_t)(1u << (r >= ROLE_MAIN_PX));
+		}
+	}
+	for (uint32_t i = 0; i < IMG_COUNT(im, SEC_MDC) + IMG_COUNT(im, SEC_ADRG); i++) {
+		const img_guard *g = i < IMG_COUNT(im, SEC_MDC) ? &im->mdc[i].guard
+				     : &im->adrg[i - IMG_COUNT(im, SEC_MDC)].guard;
+		if (g->set != IMG_NONE && g->role != ROLE_MAIN_DX && g->role != ROLE_MAIN_PX)
+			used[g->set] |= (uint8_t)(1u << (g->role >= ROLE_MAIN_PX));
+	}
+}
+
+/* spec->sec_start[k], sec_memb[k]: the membership index of codes of kind k
+** (0 dx, 1 px) restricted to the sets with bit k in used.  DRG_OK or
+** DRG_ENOMEM. */
+static int secondary_index(drg_spec *spec, int k, const uint8_t *used)
+{
+	const img *im = &spec->im;
+	const uint32_t *start = k ? im->px_memb : im->dx_memb;
+	uint32_t ncodes = IMG_COUNT(im, k ? SEC_PX_CODE : SEC_DX_CODE), n = 0;
+	for (uint32_t j = start[0]; j < start[ncodes]; j++)
+		n += used[im->memb[j]] >> k & 1;
+	uint32_t *ix = drg_malloc(((size_t)ncodes + 1 + n) * sizeof(uint32_t));
+	if (!ix)
+		return DRG_ENOMEM;
+	spec->sec_start[k] = ix;
+	spec->sec_memb[k] = ix + ncodes + 1;
+	n = 0;
+	for (uint32_t id = 0; id < ncodes; id++) {
+		ix[id] = n;
+		for (uint32_t j = start[id]; j < start[id + 1]; j++)
+			if (used[im->memb[j]] >> k & 1)
+				spec->sec_memb[k][n++] = im->memb[j];
+	}
+	ix[ncodes] = n;
+	return DRG_OK;
+}
+
 int exec_plan(drg_spec *spec)
 {
 	const img *im = &spec->im;
 	uint32_t nmdc = IMG_COUNT(im, SEC_MDC), nstep = IMG_COUNT(im, SEC_STEP);
+	uint32_t nsets = IMG_COUNT(im, SEC_SET);
 	static const img_guard none = {0, IMG_NONE};
-	spec->nwords = (IMG_COUNT(im, SEC_SET) + 63) / 64;
+	spec->nwords = (nsets + 63) / 64;
 	/* + 1: never a zero-byte request; positions fit: a set takes 12 image
 	** bytes, so ROLE_COUNT * 64 * nwords stays far below 2^32 */
 	spec->guard_bit = drg_malloc(((size_t)nmdc + nstep + 1) * sizeof(uint32_t));
-	if (!spec->guard_bit)
-		return DRG_ENOMEM;
+	uint8_t *used = drg_calloc((size_t)nsets + 1, 1);
+	int rc = spec->guard_bit && used ? DRG_OK : DRG_ENOMEM;
+	if (rc == DRG_OK) {
+		sets_tested_secondary(im, used);
+		rc = secondary_index(spec, 0, used);
+	}
+	if (rc == DRG_OK)
+		rc = secondary_index(spec, 1, used);
+	drg_free(used);
+	if (rc != DRG_OK)
+		return rc;
 	for (uint32_t m = 0; m < nmdc; m++)
 		spec->guard_bit[m] = guard_pos(spec->nwords, &im->mdc[m].guard);
 	for (uint32_t i = 0; i < nstep; i++) {
@@ -417,7 +479,7 @@ void group_case(drg_result *out, const drg_spec *spec, drg_scratch *s, const drg
 {
 	const img *im = &spec->im;
 	int tr = (flags & DRG_TRACE) != 0;
-	ctx x = {im, c, c->dx, c->px, c->ndx, c->npx, 0, s->bits, spec->nwords};
+	ctx x = {im, spec, c, c->dx, c->px, c->ndx, c->npx, 0, s->bits, spec->nwords};
 	dx_roles(&x);   /* checks may test sets too */
 	px_roles(&x);
 	s->traced = tr;

@@ -102,7 +102,7 @@ static int adopt(drg_spec **out, void *block, size_t size, size_t mapped)
 	}
 	case_plan(s);
 	if (exec_plan(s) != DRG_OK) {
-		drg_free(s);
+		drg_spec_free(s);   /* owns neither block nor mapping yet */
 		return DRG_ENOMEM;
 	}
 	s->owned = mapped ? NULL : block;
@@ -192,6 +192,8 @@ void drg_spec_free(drg_spec *spec)
 		munmap((void *)spec->im.base, spec->mapped);
 	drg_free(spec->owned);
 	drg_free(spec->guard_bit);
+	drg_free(spec->sec_start[0]);
+	drg_free(spec->sec_start[1]);
 	drg_free(spec);
 }
 

@@ -17,6 +17,8 @@ struct drg_spec {
 	char hash_hex[65];
 	uint32_t nwords;      /* 64-bit words per role of a case's set bits: (sets + 63) / 64 */
 	uint32_t *guard_bit;  /* exec_plan(): the bit each MDC's guard, then each step's, tests */
+	uint32_t *sec_start[2], *sec_memb[2];   /* exec_plan(): dx (0), px (1) membership index
+						   of the sets tested as secondary or any */
 	uint32_t sym_byte[256];   /* case_plan(): the symbol id of each one-byte text */
 };
 
@@ -102,11 +104,14 @@ struct drg_scratch {
 int exec_replay(const drg_scratch *s, uint32_t px_first, uint32_t px_n, uint32_t pc,
 		void (*fn)(void *arg, const img_op *o, int holds), void *arg);
 
-/* exec.c: fills spec->nwords and spec->guard_bit (allocated, freed with the
-** spec) from its validated image: for each MDC entry and each step, the
-** position in a case's set bits (role * 64 * nwords + set) of the bit its
-** guard tests, or of the always-set bit after the role runs when it has
-** none (a QY step, an unguarded rule).  DRG_OK or DRG_ENOMEM. */
+/* exec.c: fills spec->nwords, guard_bit and sec_start/sec_memb (allocated,
+** freed with the spec, also on failure) from its validated image: for each
+** MDC entry and each step, the position in a case's set bits (role * 64 *
+** nwords + set) of the bit its guard tests, or of the always-set bit after
+** the role runs when it has none (a QY step, an unguarded rule); and for
+** each code, the sets holding it that some op or guard tests as a secondary
+** or any code, the only ones a secondary code needs to mark.  DRG_OK or
+** DRG_ENOMEM. */
 int exec_plan(drg_spec *spec);
 
 /* case.c: fills spec->sym_byte from its validated image, so that reading a

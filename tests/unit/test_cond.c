@@ -3,6 +3,8 @@
 ** cases where it must hold and where it must not (compiled into the mini spec
 ** of testutil.h and run by the grouper), plus the boolean combinators.
 */
+#include <stdio.h>
+
 #include "testutil.h"
 
 #define HOLDS(cond, fields) ck_assert_msg(tu_holds(cond, fields), "%s should hold for %s", cond, fields)
@@ -71,6 +73,32 @@ START_TEST(field_comparisons)
 	/* a missing value satisfies no comparison, not even ne */
 	FAILS("<cmp field=\"age\" op=\"ne\" value=\"5\"/>", "dx=A01");
 	FAILS("<cmp field=\"age\" op=\"lt\" value=\"5\"/>", "dx=A01");
+}
+END_TEST
+
+/* Counts as they come: plain digits (read inline) and every other shape
+** (read by fixed_parse) give the same values; malformed ones make the case
+** invalid. */
+START_TEST(count_shapes)
+{
+	static const char *const twelve[] = {"12", "012", "+12", "12.0", "12.", "0000000012",
+					     "00000000000000000012"};
+	static const char *const bad[] = {"1x", "12.5", "2147483648", "1 2", ".", "-", "+",
+					  "1234567890123456789012"};
+	char fields[64];
+	for (size_t i = 0; i < sizeof(twelve) / sizeof(*twelve); i++) {
+		snprintf(fields, sizeof(fields), "dx=A01;age=%s", twelve[i]);
+		HOLDS("<cmp field=\"age\" op=\"eq\" value=\"12\"/>", fields);
+	}
+	HOLDS("<cmp field=\"age\" op=\"eq\" value=\"123456789\"/>", "dx=A01;age=123456789");
+	HOLDS("<cmp field=\"age\" op=\"eq\" value=\"2147483647\"/>", "dx=A01;age=2147483647");
+	HOLDS("<cmp field=\"age\" op=\"lt\" value=\"0\"/>", "dx=A01;age=-1");
+	drg_spec *spec = tu_mini("<true/>", NULL);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		snprintf(fields, sizeof(fields), "dx=A01;age=%s", bad[i]);
+		ck_assert_msg(tu_group(spec, fields).status == DRG_STATUS_INVALID, "age=%s", bad[i]);
+	}
+	drg_spec_free(spec);
 }
 END_TEST
 
@@ -170,6 +198,7 @@ static Suite *suite(void)
 	tcase_add_test(t, procedure_sets);
 	tcase_add_test(t, presence_and_counts);
 	tcase_add_test(t, field_comparisons);
+	tcase_add_test(t, count_shapes);
 	tcase_add_test(t, missing_present_nonzero);
 	tcase_add_test(t, symbols);
 	tcase_add_test(t, complications);

@@ -141,18 +141,29 @@ static inline int read_code(drg_case *c, const xw_table *t, enum img_sec hsec, c
 	return 0;
 }
 
-/* The first '|' in p[0..end), or end.  Codes are short, so 16 bytes at a
-** time with SSE2 (every x86-64) where that many are left, then bytes: no
-** call per code (memchr's was ~30 instructions). */
-static inline const char *next_bar(const char *p, const char *end)
+/* The first '|' in p[0..end), or end; start <= p is where the text begins.
+** Codes are short, so 16 bytes at a time with SSE2 (every x86-64) where that
+** many are left, else the text's last 16 bytes with those before p masked
+** off, and bytes only for texts under 16: no call per code (memchr's was ~30
+** instructions) and no byte loop for the last code of a list. */
+static inline const char *next_bar(const char *start, const char *p, const char *end)
 {
 #ifdef __SSE2__
-	for (const __m128i bar = _mm_set1_epi8('|'); end - p >= 16; p += 16) {
+	const __m128i bar = _mm_set1_epi8('|');
+	for (; end - p >= 16; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bar));
 		if (m)
 			return p + __builtin_ctz(m);
 	}
+	if (end - start >= 16) {
+		const char *q = end - 16;   /* q < p <= end */
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bar)) >> (p - q);
+		return m ? p + __builtin_ctz(m) : end;
+	}
+#else
+	(void)start;
 #endif
 	while (p < end && *p != '|')
 		p++;
@@ -184,7 +195,7 @@ static inline __attribute__((always_inline)) int set_codes(drg_case *c, drg_text
 	}
 	const char *p = joined.ptr, *end = joined.ptr + joined.len;
 	for (;;) {
-		const char *stop = next_bar(p, end);
+		const char *stop = next_bar(joined.ptr, p, end);
 		if (*n + c->ndropped[k] == DRG_MAX_CODES) {
 			c->too_many = 1;
 			return DRG_ERANGE;

@@ -29,8 +29,10 @@ void columns_map(case_columns *m, const csv_record *header)
 	}
 	m->nfields = 0;
 	for (int f = 0; f < DRG_F_COUNT; f++)
-		if (m->col[COL_FIELD0 + f] >= 0)
-			m->field[m->nfields++] = (unsigned char)f;
+		if (m->col[COL_FIELD0 + f] >= 0) {
+			m->field[m->nfields] = (unsigned char)f;
+			m->fcol[m->nfields++] = (size_t)m->col[COL_FIELD0 + f];
+		}
 }
 
 drg_text columns_cell(const case_columns *m, const csv_record *r, enum case_col col)
@@ -42,8 +44,9 @@ drg_text columns_cell(const case_columns *m, const csv_record *r, enum case_col 
 void columns_fill(const case_columns *m, const csv_record *r, drg_case *c)
 {
 	for (int i = 0; i < m->nfields; i++) {   /* a fresh case has every other field missing */
-		enum drg_field f = (enum drg_field)m->field[i];
-		drg_case_set(c, f, columns_cell(m, r, (enum case_col)(COL_FIELD0 + f)));
+		size_t col = m->fcol[i];
+		drg_case_set(c, (enum drg_field)m->field[i],
+			     col < r->nf ? r->field[col] : (drg_text){"", 0});
 	}
 	drg_case_set_dx(c, columns_cell(m, r, COL_DX));
 	drg_case_set_px(c, columns_cell(m, r, COL_PX));

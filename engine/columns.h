@@ -16,7 +16,8 @@ typedef struct case_columns {
 	long col[NCOLS];      /* field index of each column, or -1 when absent */
 	size_t nheader;       /* fields of the header */
 	int nfields;          /* case fields the header has a column for ... */
-	unsigned char field[DRG_F_COUNT];   /* ... (enum drg_field), in field order */
+	unsigned char field[DRG_F_COUNT];   /* ... (enum drg_field), in field order, */
+	size_t fcol[DRG_F_COUNT];           /* ... and the column of each */
 } case_columns;
 
 /* Maps the header record (a UTF-8 byte order mark before the first name is

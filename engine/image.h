@@ -299,10 +299,10 @@ static inline int img_head_equal(const char *key, const char *s, size_t n)
 	return n == 0 || (key[0] == s[0] && key[n / 2] == s[n / 2] && key[n - 1] == s[n - 1]);
 }
 
-/* The id of a code or symbol in one of the hash tables, or IMG_NONE.
-** Inline: called per code of every case, usually with a constant table, and
-** a call (saved registers, the table chosen at run time) cost ~20 of its ~90
-** instructions (callgrind). */
+/* The id of a code or symbol in one of the hash tables, or IMG_NONE.  In
+** the header, with drg_hash(), so that the case reader, which calls it per
+** code, may have it inlined with its table known: gcc -O3 does, -O2 keeps
+** one copy (forcing it inline at -O2 cost 2 % more instructions). */
 static inline uint32_t img_lookup(const img *im, enum img_sec hash_sec, const char *s, size_t n)
 {
 	const img_slot *slots = hash_sec == SEC_DX_HASH ? im->dx_hash

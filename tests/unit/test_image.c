@@ -4,7 +4,8 @@
 ** damaged image (truncated, foreign magic, flipped bytes anywhere) is either
 ** rejected with DRG_EIMAGE or, where the damage is only in data, still groups
 ** without reading out of bounds (run under ASan in CI); every code of a large
-** dictionary is found by its text, and only by it.
+** dictionary is found by its text, and only by it; code lists are split on
+** their bars only.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,52 @@ START_TEST(every_code_found_by_its_text)
 }
 END_TEST
 
+/* Code lists are split on every '|' and nowhere else, whatever the lengths
+** of the list and its parts (the splitter reads 16 bytes at a time): random
+** lists of real codes, unknown texts and empty parts, each in a buffer of
+** bars so that a read past either end of the list would find one. */
+START_TEST(code_lists_split_on_bars)
+{
+	diags d;
+	drg_spec *spec = tu_compile(tu_src("grouper-specs/chs-drg-2.0.xml"), &d);
+	ck_assert_msg(spec != NULL, "%s", d.text);
+	const img *im = &spec->im;
+	drg_scratch *s = NULL;
+	ck_assert_int_eq(drg_scratch_new(&s, spec), DRG_OK);
+	srand(7);
+	for (int round = 0; round < 20000; round++) {
+		char buf[1024], *list = buf + 32 + rand() % 16;
+		size_t len = 0, nparts = 1 + (size_t)(rand() % 12);
+		memset(buf, '|', sizeof(buf));
+		for (size_t i = 0; i < nparts; i++) {
+			int kind = rand() % 4;
+			const char *code = kind == 0 ? "" : kind == 1 ? "NOT.A.CODE.AT.ALL"
+				: im->str + im->dx_code[(uint32_t)rand() % IMG_COUNT(im, SEC_DX_CODE)];
+			size_t n = strlen(code);
+			memcpy(list + len, code, n);
+			len += n;
+			if (i + 1 < nparts)
+				list[len++] = '|';
+		}
+		drg_case *c = drg_scratch_case(s);
+		ck_assert_int_eq(drg_case_set_dx(c, (drg_text){list, len}), DRG_OK);
+		size_t want = len ? nparts : (im->h->flags & IMG_F_EMPTY_DX_IS_CODE) != 0;
+		ck_assert_uint_eq(c->ndx, want);
+		const char *p = list;
+		for (uint32_t i = 0; i < c->ndx && len; i++) {
+			const char *bar = memchr(p, '|', (size_t)(list + len - p));
+			size_t n = bar ? (size_t)(bar - p) : (size_t)(list + len - p);
+			ck_assert_ptr_eq(c->dx_text[i].ptr, p);
+			ck_assert_uint_eq(c->dx_text[i].len, n);
+			ck_assert_uint_eq(c->dx[i], n ? img_lookup(im, SEC_DX_HASH, p, n) : IMG_NONE);
+			p += n + 1;
+		}
+	}
+	drg_scratch_free(s);
+	drg_spec_free(spec);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("image");
@@ -204,6 +251,7 @@ static Suite *suite(void)
 	tcase_add_test(t, truncated);
 	tcase_add_test(t, flipped_bytes);
 	tcase_add_test(t, every_code_found_by_its_text);
+	tcase_add_test(t, code_lists_split_on_bars);
 	suite_add_tcase(s, t);
 	return s;
 }

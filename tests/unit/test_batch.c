@@ -92,7 +92,8 @@ START_TEST(error_rows_name_record_and_line)
 	ck_assert_ptr_nonnull(strstr(out, "c3,error,,,,,record 3 (line 4): text after a closing quote\n"));
 	ck_assert_ptr_nonnull(strstr(out, "c5,error,,,,,\"record 5 (line 6): 4 fields, the header has 6\"\n"));
 	ck_assert_ptr_nonnull(strstr(out, "c10,error,,,,,record 10 (line 12): text after a closing quote\n"));
-	ck_assert_ptr_nonnull(strstr(out, "c6,invalid,"));   /* age "4\n0" is not a number */
+	ck_assert_ptr_nonnull(strstr(out, "c6,invalid,"));   /* age "4\n0" is not a number, */
+	ck_assert_ptr_nonnull(strstr(out, ",\"age: not a number: '4\n0'\"\n"));   /* quoted */
 	free(out);
 	drg_spec_free(spec);
 }

@@ -90,16 +90,14 @@ static inline int in_role(const ctx *x, int role, uint32_t k)
 	return (int)(x->bits[(size_t)role * x->nwords + (k >> 6)] >> (k & 63) & 1);
 }
 
-static int compare(int64_t v, unsigned cmp, int64_t k)
+/* v cmp k, without a branch per comparison kind: bit (v > k) - (v < k) + 1
+** (below, equal, above) of the kind's truth mask.  cmp < CMP_COUNT
+** (img_open() checks it). */
+static inline int compare(int64_t v, unsigned cmp, int64_t k)
 {
-	switch (cmp) {
-	case CMP_LT: return v < k;
-	case CMP_LE: return v <= k;
-	case CMP_GT: return v > k;
-	case CMP_GE: return v >= k;
-	case CMP_EQ: return v == k;
-	default: return v != k;
-	}
+	static const unsigned char truth[CMP_COUNT] = {
+		[CMP_LT] = 1, [CMP_LE] = 3, [CMP_GT] = 4, [CMP_GE] = 6, [CMP_EQ] = 2, [CMP_NE] = 5};
+	return truth[cmp] >> ((v > k) - (v < k) + 1) & 1;
 }
 
 /* Some secondary diagnosis is in map k and not excluded: excluded means the

@@ -3,7 +3,6 @@
 ** up in the spec's hash tables, dates and fund types checked.  This is where text becomes ids, once per case;
 ** grouping itself then compares integers only.
 */
-#include <limits.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -59,27 +58,13 @@ static int parse_date(drg_text t, int64_t *out)
 	return 0;
 }
 
-/* Reads a count (FK_INT): one to nine plain digits, the usual shape of an
-** age or a stay, here; anything else (signs, "12.0", bounds) by fixed_parse().
-** 0, or -1 when it does not parse. */
-static int parse_int(drg_text t, int64_t *num)
-{
-	int64_t v = 0;
-	size_t i = 0;
-	for (unsigned d; i < t.len && i < 9 && (d = (unsigned)(unsigned char)t.ptr[i] - '0') < 10; i++)
-		v = v * 10 + d;
-	if (i && i == t.len)
-		return *num = v, 0;
-	return fixed_parse(t, 0, num) == 0 && *num >= INT32_MIN && *num <= INT32_MAX ? 0 : -1;
-}
-
 /* Reads t as a field of kind k into *num (symbols are looked up by the caller).
 ** 0, or -1 when it does not parse. */
 static int parse_field(enum fkind k, drg_text t, int64_t *num)
 {
 	switch (k) {
 	case FK_INT:
-		return parse_int(t, num);
+		return fixed_parse_count(t, num);
 	case FK_MONEY:
 		return fixed_parse(t, 2, num);
 	case FK_FUND:

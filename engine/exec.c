@@ -221,23 +221,28 @@ static uint32_t guard_pos(uint32_t nwords, const img_guard *g)
 	return g->role * 64 * nwords + g->set;
 }
 
+/* Marks set in used[] with the bit of its code kind (0 dx, 1 px) when role
+** tests a secondary or any code. */
+static void note_secondary(uint8_t *used, uint32_t role, uint32_t set)
+{
+	if (role != ROLE_MAIN_DX && role != ROLE_MAIN_PX)
+		used[set] |= (uint8_t)(1u << (role >= ROLE_MAIN_PX));
+}
+
 /* Marks in used[set] bit k (0 dx, 1 px) the sets that an op or a guard
 ** tests as secondary or any code of kind k. */
 static void sets_tested_secondary(const img *im, uint8_t *used)
 {
+	uint32_t nmdc = IMG_COUNT(im, SEC_MDC);
 	for (uint32_t i = 0; i < IMG_COUNT(im, SEC_OP); i++) {
 		const img_op *o = &im->op[i];
-		if (o->code >= OP_MAIN_DX && o->code <= OP_SEC_PX) {
-			enum img_role r = img_op_role(o->code);
-			if (r != ROLE_MAIN_DX && r != ROLE_MAIN_PX)
-				used[o->k] |= (uint8_t)(1u << (r >= ROLE_MAIN_PX));
-		}
+		if (o->code >= OP_MAIN_DX && o->code <= OP_SEC_PX)
+			note_secondary(used, img_op_role(o->code), o->k);
 	}
-	for (uint32_t i = 0; i < IMG_COUNT(im, SEC_MDC) + IMG_COUNT(im, SEC_ADRG); i++) {
-		const img_guard *g = i < IMG_COUNT(im, SEC_MDC) ? &im->mdc[i].guard
-				     : &im->adrg[i - IMG_COUNT(im, SEC_MDC)].guard;
-		if (g->set != IMG_NONE && g->role != ROLE_MAIN_DX && g->role != ROLE_MAIN_PX)
-			used[g->set] |= (uint8_t)(1u << (g->role >= ROLE_MAIN_PX));
+	for (uint32_t i = 0; i < nmdc + IMG_COUNT(im, SEC_ADRG); i++) {
+		const img_guard *g = i < nmdc ? &im->mdc[i].guard : &im->adrg[i - nmdc].guard;
+		if (g->set != IMG_NONE)
+			note_secondary(used, g->role, g->set);
 	}
 }
 

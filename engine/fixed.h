@@ -20,6 +20,22 @@
 ** malformed or beyond FIXED_MAX. */
 int fixed_parse(drg_text t, int scale, int64_t *out);
 
+/* A count (an integer in int32 range): fixed_parse(t, 0, out) within
+** INT32_MIN..INT32_MAX.  Its usual shape (one to nine plain digits: an age, a
+** stay) is read inline, other shapes by fixed_parse(): where a case is read,
+** a call per field cost more than its digits (callgrind), while amounts
+** taking this path too would have their digits scanned twice. */
+static inline int fixed_parse_count(drg_text t, int64_t *out)
+{
+	int64_t v = 0;
+	size_t i = 0;
+	for (unsigned d; i < t.len && i < 9 && (d = (unsigned)(unsigned char)t.ptr[i] - '0') < 10; i++)
+		v = v * 10 + d;
+	if (i && i == t.len)
+		return *out = v, 0;
+	return fixed_parse(t, 0, out) == 0 && *out >= INT32_MIN && *out <= INT32_MAX ? 0 : -1;
+}
+
 /* Writes v / 10^scale with exactly `scale` decimals ("-0.05"), NUL-terminated,
 ** into buf (at least 24 bytes); returns the length. */
 size_t fixed_format(char *buf, int64_t v, int scale);

@@ -164,7 +164,7 @@ static int junk(const char *p, const char *stop, const char *end)
 char *csv_parse(csv_record *r, char *p, char *end)
 {
 	sepscan sc;
-	r->nf = 0;
+	size_t nf = 0;   /* kept here, not in r: the field stores may alias r->nf */
 	r->lines = 0;
 	r->error = NULL;
 	restart(&sc, p);
@@ -186,11 +186,12 @@ char *csv_parse(csv_record *r, char *p, char *end)
 		int last = stop == end || *stop == '\n';
 		if (last && !quoted && len && start[len - 1] == '\r')
 			len--;   /* the CR of a CRLF line end */
-		if (r->nf < CSV_MAX_FIELDS)
-			r->field[r->nf++] = (drg_text){start, len};
+		if (nf < CSV_MAX_FIELDS)
+			r->field[nf++] = (drg_text){start, len};
 		else if (!r->error)
 			r->error = "more than " STR(CSV_MAX_FIELDS) " fields";
 		if (last) {
+			r->nf = nf;
 			r->lines += stop < end;
 			return stop < end ? stop + 1 : stop;
 		}

@@ -66,7 +66,7 @@ static int parse_field(enum fkind k, drg_text t, int64_t *num)
 	case FK_INT:
 		return fixed_parse_count(t, num);
 	case FK_MONEY:
-		return fixed_parse(t, 2, num);
+		return fixed_parse_money(t, num);
 	case FK_FUND:
 		for (int i = 0; i < DRG_FUND_COUNT; i++)
 			if (strlen(drg_fund_names[i]) == t.len && !memcmp(drg_fund_names[i], t.ptr, t.len))
@@ -81,22 +81,44 @@ static int parse_field(enum fkind k, drg_text t, int64_t *num)
 	}
 }
 
-void drg_case_set(drg_case *c, enum drg_field f, drg_text t)
+/* Reads t into field f of c (f < DRG_F_COUNT) and stores its text; returns
+** what it is: 0 empty (missing), 1 a value, 2 malformed.  The bits of f in
+** c->present and c->malformed are the caller's. */
+static inline int read_field(drg_case *c, enum drg_field f, drg_text t)
 {
-	uint32_t bit = 1u << f;
-	if ((unsigned)f >= DRG_F_COUNT)
-		return;
 	c->text[f] = t;
-	c->present &= ~bit;
-	c->malformed &= ~bit;
 	if (t.len == 0)
-		return;
-	if (field_kind[f] == FK_SYMBOL)
+		return 0;
+	if (field_kind[f] == FK_SYMBOL) {
 		c->sym[f] = t.len == 1 ? c->spec->sym_byte[(unsigned char)t.ptr[0]]
 				       : img_lookup(&c->spec->im, SEC_SYM_HASH, t.ptr, t.len);
-	else if (parse_field((enum fkind)field_kind[f], t, &c->num[f]) < 0)
-		return (void)(c->malformed |= bit);
-	c->present |= bit;
+		return 1;
+	}
+	return parse_field((enum fkind)field_kind[f], t, &c->num[f]) < 0 ? 2 : 1;
+}
+
+void drg_case_set(drg_case *c, enum drg_field f, drg_text t)
+{
+	if ((unsigned)f >= DRG_F_COUNT)
+		return;
+	uint32_t bit = 1u << f;
+	int r = read_field(c, f, t);
+	c->present = (c->present & ~bit) | (r == 1 ? bit : 0);
+	c->malformed = (c->malformed & ~bit) | (r == 2 ? bit : 0);
+}
+
+void case_fill_fields(drg_case *c, const unsigned char *fields, const size_t *cols, int n,
+		      const drg_text *cells, size_t ncells)
+{
+	uint32_t present = 0, malformed = 0;
+	for (int i = 0; i < n; i++) {
+		drg_text t = cols[i] < ncells ? cells[cols[i]] : (drg_text){"", 0};
+		int r = read_field(c, (enum drg_field)fields[i], t);
+		present |= (uint32_t)(r == 1) << fields[i];
+		malformed |= (uint32_t)(r == 2) << fields[i];
+	}
+	c->present = present;
+	c->malformed = malformed;
 }
 
 void case_plan(drg_spec *spec)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "spec.h"
 
 static const char *col_name(int c)
 {
@@ -43,11 +44,7 @@ drg_text columns_cell(const case_columns *m, const csv_record *r, enum case_col 
 
 void columns_fill(const case_columns *m, const csv_record *r, drg_case *c)
 {
-	for (int i = 0; i < m->nfields; i++) {   /* a fresh case has every other field missing */
-		size_t col = m->fcol[i];
-		drg_case_set(c, (enum drg_field)m->field[i],
-			     col < r->nf ? r->field[col] : (drg_text){"", 0});
-	}
+	case_fill_fields(c, m->field, m->fcol, m->nfields, r->field, r->nf);
 	drg_case_set_dx(c, columns_cell(m, r, COL_DX));
 	drg_case_set_px(c, columns_cell(m, r, COL_PX));
 }

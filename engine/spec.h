@@ -119,6 +119,13 @@ int exec_plan(drg_spec *spec);
 ** hash lookup; the same id img_lookup() gives, by construction. */
 void case_plan(drg_spec *spec);
 
+/* case.c: drg_case_set() of fields[i] to cells[cols[i]] (empty when cols[i]
+** >= ncells) for i < n, on a case that has no field yet (drg_scratch_case):
+** the presence bits are gathered as it goes and stored once, replacing
+** those of every field. */
+void case_fill_fields(drg_case *c, const unsigned char *fields, const size_t *cols, int n,
+		      const drg_text *cells, size_t ncells);
+
 /* exec.c: drg_group() on a case that need not be the scratch's own (the
 ** trace and reason still go to s; explain works only for s's own case).
 ** The benchmark groups pre-filled cases with it. */

@@ -76,6 +76,32 @@ START_TEST(field_comparisons)
 }
 END_TEST
 
+/* Each text of field `field` (n of them) reads as the value `value`: the
+** condition cmp eq value holds. */
+static void reads_as(const char *field, const char *value, const char *const *texts, size_t n)
+{
+	char cond[96], fields[64];
+	snprintf(cond, sizeof(cond), "<cmp field=\"%s\" op=\"eq\" value=\"%s\"/>", field, value);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(fields, sizeof(fields), "dx=A01;%s=%s", field, texts[i]);
+		HOLDS(cond, fields);
+	}
+}
+
+/* Each text of field `field` (n of them) makes the case invalid. */
+static void invalid_as(const char *field, const char *const *texts, size_t n)
+{
+	char fields[64];
+	drg_spec *spec = tu_mini("<true/>", NULL);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(fields, sizeof(fields), "dx=A01;%s=%s", field, texts[i]);
+		ck_assert_msg(tu_group(spec, fields).status == DRG_STATUS_INVALID, "%s", fields);
+	}
+	drg_spec_free(spec);
+}
+
+#define NELEM(a) (sizeof(a) / sizeof(*(a)))
+
 /* Counts as they come: plain digits (read inline) and every other shape
 ** (read by fixed_parse) give the same values; malformed ones make the case
 ** invalid. */
@@ -85,20 +111,31 @@ START_TEST(count_shapes)
 					     "00000000000000000012"};
 	static const char *const bad[] = {"1x", "12.5", "2147483648", "1 2", ".", "-", "+",
 					  "1234567890123456789012"};
-	char fields[64];
-	for (size_t i = 0; i < sizeof(twelve) / sizeof(*twelve); i++) {
-		snprintf(fields, sizeof(fields), "dx=A01;age=%s", twelve[i]);
-		HOLDS("<cmp field=\"age\" op=\"eq\" value=\"12\"/>", fields);
-	}
+	reads_as("age", "12", twelve, NELEM(twelve));
 	HOLDS("<cmp field=\"age\" op=\"eq\" value=\"123456789\"/>", "dx=A01;age=123456789");
 	HOLDS("<cmp field=\"age\" op=\"eq\" value=\"2147483647\"/>", "dx=A01;age=2147483647");
 	HOLDS("<cmp field=\"age\" op=\"lt\" value=\"0\"/>", "dx=A01;age=-1");
-	drg_spec *spec = tu_mini("<true/>", NULL);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		snprintf(fields, sizeof(fields), "dx=A01;age=%s", bad[i]);
-		ck_assert_msg(tu_group(spec, fields).status == DRG_STATUS_INVALID, "age=%s", bad[i]);
-	}
-	drg_spec_free(spec);
+	invalid_as("age", bad, NELEM(bad));
+}
+END_TEST
+
+/* Amounts likewise: the usual shapes (digits, '.', two decimals: read
+** inline) and the others (read by fixed_parse) agree. */
+START_TEST(amount_shapes)
+{
+	static const char *const same[] = {"1234.5", "1234.50", "01234.5", "+1234.5", "1234.500",
+					   "0000000000001234.5", "1234.5000000000000"};
+	static const char *const bad[] = {"1234.501", "12a", ".", "-", "1e3", "12..5", "1234.5.",
+					  "10000000000000.01", "1 2"};
+	reads_as("total_cost", "123450", same, NELEM(same));
+	HOLDS("<cmp field=\"total_cost\" op=\"eq\" value=\"1200\"/>", "dx=A01;total_cost=12.");
+	HOLDS("<cmp field=\"total_cost\" op=\"eq\" value=\"25\"/>", "dx=A01;total_cost=.25");
+	HOLDS("<cmp field=\"total_cost\" op=\"eq\" value=\"-5\"/>", "dx=A01;total_cost=-0.05");
+	HOLDS("<cmp field=\"total_cost\" op=\"gt\" value=\"2147483647\"/>",
+	      "dx=A01;total_cost=9999999999999.99");
+	HOLDS("<cmp field=\"total_cost\" op=\"gt\" value=\"2147483647\"/>",
+	      "dx=A01;total_cost=10000000000000");
+	invalid_as("total_cost", bad, NELEM(bad));
 }
 END_TEST
 
@@ -199,6 +236,7 @@ static Suite *suite(void)
 	tcase_add_test(t, presence_and_counts);
 	tcase_add_test(t, field_comparisons);
 	tcase_add_test(t, count_shapes);
+	tcase_add_test(t, amount_shapes);
 	tcase_add_test(t, missing_present_nonzero);
 	tcase_add_test(t, symbols);
 	tcase_add_test(t, complications);

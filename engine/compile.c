@@ -33,7 +33,8 @@
 typedef struct prog {
 	compiler *c;
 	img_op ops[8192];           /* the program being built */
-	uint32_t op_label[8192][2]; /* label of jt, jf per op */
+	uint32_t op_label[8192][2]; /* label of jt, jf per op; then their op index */
+	uint32_t at[8192];          /* shorten(): alias; then index in the program */
 	uint32_t n;
 	uint32_t label_at[MAX_LABELS];
 	uint32_t nlabels;
@@ -159,6 +160,77 @@ static void emit(prog *p, const cond *k, uint32_t t, uint32_t f)
 	}
 }
 
+/* Do ops x and y test the same thing (the same outcome on every case)? */
+static int same_test(const img_op *x, const img_op *y)
+{
+	return x->code == y->code && x->a == y->a && x->b == y->b && x->k == y->k;
+}
+
+/* Does op x holding imply that op y holds?  Besides the same test: a code in
+** a set (any role) means the case has codes of that kind (y: COUNT gt 0,
+** from <has-dx/> and <has-px/>), and so does an effective principal
+** procedure, which a principal procedure in a set is. */
+static int implies(const img_op *x, const img_op *y)
+{
+	int x_px = x->code >= OP_MAIN_PX && x->code <= OP_SEC_PX;
+	if (same_test(x, y))
+		return 1;
+	if (y->code == OP_MAIN_PX_GIVEN)
+		return x->code == OP_MAIN_PX;
+	if (y->code != OP_COUNT || y->b != CMP_GT || y->k != 0)
+		return 0;
+	if (x->code == OP_MAIN_PX_GIVEN)
+		return y->a == 1;
+	return x->code >= OP_MAIN_DX && x->code <= OP_SEC_PX && x_px == (y->a == 1);
+}
+
+/* The ops reachable from the entry op, in order, get consecutive indices
+** new[i] (others UINT32_MAX); returns how many. */
+static uint32_t number_reachable(const prog *p, uint32_t (*to)[2], uint32_t entry,
+				 uint32_t *new)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < p->n; i++)
+		new[i] = UINT32_MAX;
+	new[entry] = 0;   /* mark; edges only go forward, so one pass finds all */
+	for (uint32_t i = entry; i < p->n; i++) {
+		if (new[i] == UINT32_MAX)
+			continue;
+		new[i] = n++;
+		if (p->ops[i].code != OP_RET)
+			new[to[i][0]] = new[to[i][1]] = 0;
+	}
+	return n;
+}
+
+/* Shortens the paths of the program, whose jumps are to[i][0] (true) and
+** to[i][1] (false), as op indices.  Jump threading: an edge landing on a
+** test it has just decided goes on along that test's own edge.  Merging: an
+** op whose true edge leads to a test that implies it, and whose false edge
+** to where that test fails to, is that test (<all><has-px/><main-px
+** in=.../></all> is one op), so jumps to it go on to the test.  Ops are
+** visited last to first, so that the ops an edge leads to are final.  Every
+** jump stays forward.  Returns the entry op (0 unless op 0 was merged). */
+static uint32_t shorten(const prog *p, uint32_t (*to)[2], uint32_t *alias)
+{
+	for (uint32_t i = p->n; i-- > 0;) {
+		const img_op *o = &p->ops[i];
+		alias[i] = i;
+		if (o->code == OP_RET)
+			continue;
+		for (int e = 0; e < 2; e++) {
+			uint32_t j = alias[to[i][e]];
+			while (p->ops[j].code != OP_RET && same_test(o, &p->ops[j]))
+				j = to[j][e];
+			to[i][e] = j;
+		}
+		uint32_t t = to[i][0];
+		if (p->ops[t].code != OP_RET && implies(&p->ops[t], o) && to[t][1] == to[i][1])
+			alias[i] = t;
+	}
+	return alias[0];
+}
+
 /* Compiles k into SEC_OP; returns its first op index, IMG_NONE when k is NULL
 ** (always true).  user names the rule for messages. */
 static uint32_t program(compiler *c, const cond *k, const char *user)
@@ -177,20 +249,29 @@ static uint32_t program(compiler *c, const cond *k, const char *user)
 	put(p, (img_op){OP_RET, 0, 0, 1, 0, 0}, 0, 0);
 	place(p, f);
 	put(p, (img_op){OP_RET, 0, 0, 0, 0, 0}, 0, 0);
+	uint32_t (*to)[2] = p->op_label, n = 0;
+	for (uint32_t i = 0; i < p->n && !p->overflow; i++)
+		for (int e = 0; e < 2 && p->ops[i].code != OP_RET; e++)
+			to[i][e] = p->label_at[to[i][e]];
+	if (!p->overflow)
+		n = number_reachable(p, to, shorten(p, to, p->at), p->at);
 	uint32_t first = (uint32_t)(c->sec[SEC_OP].n / sizeof(img_op));
 	for (uint32_t i = 0; i < p->n && !p->overflow; i++) {
-		if (p->ops[i].code == OP_RET)
+		if (p->at[i] == UINT32_MAX)
 			continue;
-		uint32_t jt = p->label_at[p->op_label[i][0]] - i;
-		uint32_t jf = p->label_at[p->op_label[i][1]] - i;
+		img_op *o = &p->ops[p->at[i]];
+		*o = p->ops[i];   /* compacting: p->at[i] <= i */
+		if (o->code == OP_RET)
+			continue;
+		uint32_t jt = p->at[to[i][0]] - p->at[i], jf = p->at[to[i][1]] - p->at[i];
 		if (jt > UINT16_MAX || jf > UINT16_MAX)
 			p->overflow = 1;
-		p->ops[i].jt = (uint16_t)jt, p->ops[i].jf = (uint16_t)jf;
+		o->jt = (uint16_t)jt, o->jf = (uint16_t)jf;
 	}
 	if (p->overflow)
 		diag_error(c->d, k->pos, NULL, "condition of '%s' is too large to compile", user);
 	else
-		buf_add(c, SEC_OP, p->ops, p->n * sizeof(img_op));
+		buf_add(c, SEC_OP, p->ops, n * sizeof(img_op));
 	drg_free(p);
 	return first;
 }

@@ -1,10 +1,12 @@
 /*
 ** test_cond.c: every condition kind of the spec language, each evaluated on
 ** cases where it must hold and where it must not (compiled into the mini spec
-** of testutil.h and run by the grouper), plus the boolean combinators.
+** of testutil.h and run by the grouper), plus the boolean combinators and
+** the compiler's shortening of programs (fewer ops, the same outcomes).
 */
 #include <stdio.h>
 
+#include "spec.h"
 #include "testutil.h"
 
 #define HOLDS(cond, fields) ck_assert_msg(tu_holds(cond, fields), "%s should hold for %s", cond, fields)
@@ -80,11 +82,11 @@ END_TEST
 ** condition cmp eq value holds. */
 static void reads_as(const char *field, const char *value, const char *const *texts, size_t n)
 {
-	char cond[96], fields[64];
-	snprintf(cond, sizeof(cond), "<cmp field=\"%s\" op=\"eq\" value=\"%s\"/>", field, value);
+	char xml[96], fields[64];
+	snprintf(xml, sizeof(xml), "<cmp field=\"%s\" op=\"eq\" value=\"%s\"/>", field, value);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(fields, sizeof(fields), "dx=A01;%s=%s", field, texts[i]);
-		HOLDS(cond, fields);
+		HOLDS(xml, fields);
 	}
 }
 
@@ -211,6 +213,67 @@ START_TEST(combinators)
 }
 END_TEST
 
+/* Ops in the program of the mini spec's condition: those reachable from its
+** first op (the program's RETs included). */
+static unsigned program_ops(const char *xml)
+{
+	drg_spec *spec = tu_mini(xml, NULL);
+	const img_op *op = spec->im.op + spec->im.adrg[0].when;
+	unsigned char seen[64] = {1};
+	uint32_t last = 0;
+	unsigned n = 0;
+	for (uint32_t i = 0; i <= last; i++) {
+		if (!seen[i])
+			continue;
+		n++;
+		if (op[i].code == OP_RET)
+			continue;
+		uint32_t t = i + op[i].jt, f = i + op[i].jf, far = t > f ? t : f;
+		ck_assert_uint_lt(far, sizeof(seen));
+		seen[t] = seen[f] = 1;
+		last = far > last ? far : last;
+	}
+	drg_spec_free(spec);
+	return n;
+}
+
+/* The compiler skips tests an edge has decided (jump threading) and merges
+** <has-px/> (<has-dx/>, <has-main-px/>) into a code set test that implies
+** it; never when the set test is negated or of the other kind.  ops: the
+** tests left plus the RETs reached. */
+#define AGE0 "<cmp field=\"age\" op=\"eq\" value=\"0\"/>"
+START_TEST(shortened_programs)
+{
+	static const struct {
+		const char *xml;
+		unsigned ops;
+		const char *holds[2], *fails[2];
+	} t[] = {
+		{"<all><has-px/><main-px in=\"P1\"/></all>", 3,
+		 {"dx=A01;px=01.01"}, {"dx=A01", "dx=A01;px=01.02|01.01"}},
+		{"<all><has-px/><not><main-px in=\"P1\"/></not></all>", 4,
+		 {"dx=A01;px=01.02"}, {"dx=A01", "dx=A01;px=01.01"}},
+		{"<all><has-px/><main-dx in=\"A\"/></all>", 4, {"dx=A01;px=01.02"}, {"dx=A01"}},
+		{"<any><all><has-dx/><secondary-dx in=\"B\"/></all><missing field=\"age\"/></any>", 4,
+		 {"dx=A01|B01;age=3", "dx=A01"}, {"dx=A01;age=3"}},
+		{"<all><has-main-px/><main-px in=\"P1\"/></all>", 3, {"dx=A01;px=01.01"}, {"dx=A01;px=01.02"}},
+		{"<any>" AGE0 "<all>" AGE0 "<missing field=\"dept\"/></all></any>", 3,
+		 {"dx=A01;age=0;age_days=3"}, {"dx=A01;age=2"}},
+		/* both edges of the one test left lead to RET 0 */
+		{"<all>" AGE0 "<not>" AGE0 "</not></all>", 2, {NULL}, {"dx=A01;age=0;age_days=3", "dx=A01;age=2"}},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		ck_assert_msg(program_ops(t[i].xml) == t[i].ops, "%s: not %u ops", t[i].xml, t[i].ops);
+		for (int j = 0; j < 2; j++) {
+			if (t[i].holds[j])
+				HOLDS(t[i].xml, t[i].holds[j]);
+			if (t[i].fails[j])
+				FAILS(t[i].xml, t[i].fails[j]);
+		}
+	}
+}
+END_TEST
+
 START_TEST(result_fields)
 {
 	drg_spec *spec = tu_mini("<main-dx in=\"A\"/>", NULL);
@@ -243,6 +306,7 @@ static Suite *suite(void)
 	tcase_add_test(t, distinct_sites);
 	tcase_add_test(t, combinators);
 	tcase_add_test(t, result_fields);
+	tcase_add_test(t, shortened_programs);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -131,19 +131,15 @@ void case_plan(drg_spec *spec)
 
 /* Reads one code p[0..n) into *id and *how, through the crosswalk table t
 ** when there is one.  0, or 1 when the crosswalk drops the code. */
-static inline int read_code(drg_case *c, const xw_table *t, enum img_sec hsec, const char *p,
-			    size_t n, uint32_t *id, uint8_t *how)
+static inline int read_code(const drg_case *c, const xw_table *t, enum img_sec hsec,
+			    const char *p, size_t n, uint32_t *id, uint8_t *how)
 {
-	int k = hsec == SEC_PX_HASH;
 	if (!n)
 		t = NULL;   /* an empty part is an unknown code, crosswalk or not */
 	const xw_entry *e = t ? xwalk_find(t, p, n) : NULL;
 	*how = !t ? XW_DIRECT : e ? XW_MAPPED : XW_UNMAPPED;
-	if (e && e->drop) {
-		c->dropped[k][c->ndropped[k]++] = (drg_text){p, n};
+	if (e && e->drop)
 		return 1;
-	}
-	c->nunmapped[k] += *how == XW_UNMAPPED;
 	*id = e ? e->to_id : n ? img_lookup(&c->spec->im, hsec, p, n) : IMG_NONE;
 	return 0;
 }
@@ -181,51 +177,61 @@ static inline const char *next_bar(const char *start, const char *p, const char 
 ** table t, if any).  An empty text gives no codes, or one unknown code when
 ** empty_is_code; empty parts are unknown codes.  DRG_ERANGE past
 ** DRG_MAX_CODES (the case is then invalid).  Inlined into the dx and the px
-** reader, so that each looks up in a constant table. */
+** reader, each with and without a crosswalk, so that each copy looks up in a
+** constant table and the usual one has no crosswalk tests; the counts are
+** kept in locals (the id stores may alias c's counters) and stored once. */
 static inline __attribute__((always_inline)) int set_codes(drg_case *c, drg_text joined,
 							   enum img_sec hsec, const xw_table *t,
 							   uint32_t *ids, uint8_t *hows,
-							   drg_text *texts, uint32_t *n,
+							   drg_text *texts, uint32_t *count,
 							   int empty_is_code)
 {
-	int k = hsec == SEC_PX_HASH;
-	*n = 0;
-	c->nunmapped[k] = c->ndropped[k] = 0;
-	if (joined.len == 0) {
-		if (empty_is_code) {
-			texts[0] = (drg_text){"", 0};
-			ids[0] = IMG_NONE;
-			hows[0] = XW_DIRECT;
-			*n = 1;
-		}
-		return DRG_OK;
-	}
+	int k = hsec == SEC_PX_HASH, rc = DRG_OK;
+	uint32_t n = 0, ndropped = 0, nunmapped = 0;
 	const char *p = joined.ptr, *end = joined.ptr + joined.len;
-	for (;;) {
+	if (joined.len == 0 && empty_is_code) {
+		texts[0] = (drg_text){"", 0};
+		ids[0] = IMG_NONE;
+		hows[0] = XW_DIRECT;
+		n = 1;
+	}
+	while (joined.len) {
 		const char *stop = next_bar(joined.ptr, p, end);
-		if (*n + c->ndropped[k] == DRG_MAX_CODES) {
+		if (n + ndropped == DRG_MAX_CODES) {
 			c->too_many = 1;
-			return DRG_ERANGE;
+			rc = DRG_ERANGE;
+			break;
 		}
-		texts[*n] = (drg_text){p, (size_t)(stop - p)};
-		if (!read_code(c, t, hsec, p, (size_t)(stop - p), &ids[*n], &hows[*n]))
-			(*n)++;
+		texts[n] = (drg_text){p, (size_t)(stop - p)};
+		if (read_code(c, t, hsec, p, (size_t)(stop - p), &ids[n], &hows[n]))
+			c->dropped[k][ndropped++] = texts[n];
+		else
+			nunmapped += hows[n++] == XW_UNMAPPED;
 		if (stop == end)
-			return DRG_OK;
+			break;
 		p = stop + 1;
 	}
+	*count = n;
+	c->ndropped[k] = ndropped;
+	c->nunmapped[k] = nunmapped;
+	return rc;
 }
 
 int drg_case_set_dx(drg_case *c, drg_text joined)
 {
 	int empty_is_code = (c->spec->im.h->flags & IMG_F_EMPTY_DX_IS_CODE) != 0;
 	const xw_table *t = c->xw && c->xw->tab[0].nent ? &c->xw->tab[0] : NULL;
-	return set_codes(c, joined, SEC_DX_HASH, t, c->dx, c->dx_how, c->dx_text, &c->ndx,
+	if (t)
+		return set_codes(c, joined, SEC_DX_HASH, t, c->dx, c->dx_how, c->dx_text, &c->ndx,
+				 empty_is_code);
+	return set_codes(c, joined, SEC_DX_HASH, NULL, c->dx, c->dx_how, c->dx_text, &c->ndx,
 			 empty_is_code);
 }
 
 int drg_case_set_px(drg_case *c, drg_text joined)
 {
 	const xw_table *t = c->xw && c->xw->tab[1].nent ? &c->xw->tab[1] : NULL;
-	return set_codes(c, joined, SEC_PX_HASH, t, c->px, c->px_how, c->px_text, &c->npx, 0);
+	if (t)
+		return set_codes(c, joined, SEC_PX_HASH, t, c->px, c->px_how, c->px_text, &c->npx, 0);
+	return set_codes(c, joined, SEC_PX_HASH, NULL, c->px, c->px_how, c->px_text, &c->npx, 0);
 }

@@ -62,6 +62,13 @@ START_TEST(maps_and_drops)
 	/* procedures have no table: read as given */
 	r = group_via(spec, x, "dx=K01;px=01.01", &why);
 	ck_assert_str_eq(r.drg, "TA19");
+	/* dropped codes count toward DRG_MAX_CODES (their texts are kept) */
+	char many[8 + 4 * (DRG_MAX_CODES + 1)] = "dx=K01";
+	for (int i = 0; i < DRG_MAX_CODES; i++)
+		strcat(many, "|K02");
+	r = group_via(spec, x, many, &why);
+	ck_assert_int_eq(r.status, DRG_STATUS_INVALID);
+	ck_assert_msg(strstr(r.reason, "more than 64") != NULL, "%s", r.reason);
 	drg_xwalk_free(x);
 	drg_spec_free(spec);
 }

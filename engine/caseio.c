@@ -209,6 +209,24 @@ static void put_explain(worker *w, batch_chunk *c)
 	}
 }
 
+/* Appends the row `id,` cols (the result columns, as CSV with their commas)
+** reason sep, with one reservation: the usual row is this and nothing else. */
+static void put_row(batch_chunk *c, drg_text id, const char *cols, size_t ncols,
+		    const char *reason, char sep)
+{
+	size_t nr = strlen(reason);
+	char *w = batch_reserve(c, 2 * id.len + 2 + 1 + ncols + 2 * nr + 2 + 1), *start = w;
+	if (!w)
+		return;
+	w += csv_field(w, id.ptr, id.len);
+	*w++ = ',';
+	memcpy(w, cols, ncols);
+	w += ncols;
+	w += csv_field(w, reason, nr);
+	*w++ = sep;
+	c->olen += (size_t)(w - start);
+}
+
 /* Groups the current record and appends its row. */
 static void group_record(worker *w, batch_chunk *c, long record, long line)
 {
@@ -223,19 +241,16 @@ static void group_record(worker *w, batch_chunk *c, long record, long line)
 		put_char(c, '\n');
 	}
 	c->stats[ST_RECORDS]++;
-	put_field(c, id.ptr, id.len);
-	put_char(c, ',');
 	if (read_case(w, record, line) < 0) {
 		c->stats[ST_ERRORS]++;
-		put_raw(c, "error,,,,,", 10);
-		put_str(c, w->reason, '\n');
+		put_row(c, id, "error,,,,,", 10, w->reason, '\n');
 		return;
 	}
 	drg_group(&res, w->j->spec, w->s, o->explain ? DRG_TRACE : 0);
 	c->stats[ST_STATUS0 + res.status]++;
 	uint32_t r = w->s->last_result;
-	put_raw(c, w->j->row + w->j->row_off[r], w->j->row_off[r + 1] - w->j->row_off[r]);
-	put_str(c, res.reason, o->pay ? ',' : '\n');
+	put_row(c, id, w->j->row + w->j->row_off[r], w->j->row_off[r + 1] - w->j->row_off[r],
+		res.reason, o->pay ? ',' : '\n');
 	if (o->pay)
 		put_price(w, c);
 	if (o->explain)

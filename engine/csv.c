@@ -4,7 +4,9 @@
 ** files) and a byte loop tracking quote parity otherwise.  csv_parse() walks
 ** one record: an unquoted field is the span up to the next comma or line
 ** end; a quoted field is compacted in place while its doubled quotes are
-** undone.
+** undone.  The usual record (no quote, its line feed 16 bytes or more before
+** the end of the buffer) takes a block path first (parse_plain()): sixteen
+** bytes at a time, a field per separator bit, no test per byte or field.
 */
 #include "csv.h"
 
@@ -158,11 +160,54 @@ static int junk(const char *p, const char *stop, const char *end)
 	return !(stop == p + 1 && *p == '\r' && (stop == end || *stop == '\n'));
 }
 
+/* The usual record, without a quote and ending in a line feed at least 16
+** bytes before end, cut sixteen bytes at a time: per block a mask of its
+** separators up to the first line feed, then a field per set bit, with no
+** test per field but the count.  Returns where the next record starts, or
+** NULL when the record is not such a one (csv_parse() then takes it byte by
+** byte), having written fields that csv_parse() overwrites. */
+static char *parse_plain(csv_record *r, char *p, char *end)
+{
+#ifdef __SSE2__
+	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), quote = _mm_set1_epi8('"');
+	char *start = p;
+	drg_text *f = r->field, *full = r->field + CSV_MAX_FIELDS - 16;   /* a block adds <= 16 */
+	for (char *b = p; end - b >= 16 && f <= full; b += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
+		unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
+		unsigned upto = ml ? ((ml & -ml) << 1) - 1 : 0xffff;   /* bits up to the first LF */
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, comma),
+								      _mm_cmpeq_epi8(v, lf))) & upto;
+		if ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) & upto)
+			return NULL;
+		for (; m; m &= m - 1, f++) {
+			char *q = b + __builtin_ctz(m);
+			*f = (drg_text){start, (size_t)(q - start)};
+			start = q + 1;
+		}
+		if (ml) {
+			if (f[-1].len && f[-1].ptr[f[-1].len - 1] == '\r')
+				f[-1].len--;   /* the CR of a CRLF line end */
+			r->nf = (size_t)(f - r->field);
+			r->lines = 1;
+			r->error = NULL;
+			return start;
+		}
+	}
+#else
+	(void)r, (void)p, (void)end;
+#endif
+	return NULL;
+}
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
 char *csv_parse(csv_record *r, char *p, char *end)
 {
+	char *next = parse_plain(r, p, end);
+	if (next)
+		return next;
 	sepscan sc;
 	size_t nf = 0;   /* kept here, not in r: the field stores may alias r->nf */
 	r->lines = 0;

@@ -1,7 +1,8 @@
 /*
 ** test_csv.c: the in-place CSV tokenizer (csv_parse) and the block splitter
 ** (csv_split): quoting, doubled quotes, CRLF, line breaks in quotes, format
-** errors that still yield a record, record/line counts, and random input cut
+** errors that still yield a record, record/line counts, and random input
+** (with quotes, and without: the block path, up to the field limit) cut
 ** exactly like a byte-at-a-time reference.
 */
 #include <stdlib.h>
@@ -134,12 +135,13 @@ END_TEST
 
 /* The tokenizer as the format defines it, a byte at a time: the fields of
 ** the record at p[0..n) into f (each NUL-terminated), their count into *nf
-** (fields past CSV_MAX_FIELDS dropped), line feeds into *lines; returns where
-** the next record starts. */
-static size_t reference(const char *p, size_t n, char (*f)[600], size_t *nf, unsigned *lines)
+** (fields past CSV_MAX_FIELDS dropped) and *total (all), line feeds into
+** *lines; returns where the next record starts. */
+static size_t reference(const char *p, size_t n, char (*f)[600], size_t *nf, size_t *total,
+			unsigned *lines)
 {
 	size_t i = 0;
-	*nf = 0, *lines = 0;
+	*nf = *total = 0, *lines = 0;
 	for (;;) {
 		char tmp[600];
 		size_t len = 0;
@@ -161,6 +163,7 @@ static size_t reference(const char *p, size_t n, char (*f)[600], size_t *nf, uns
 				len--;
 		}
 		tmp[len] = '\0';
+		++*total;
 		if (*nf < CSV_MAX_FIELDS)
 			memcpy(f[(*nf)++], tmp, len + 1);
 		if (i == n)
@@ -170,35 +173,66 @@ static size_t reference(const char *p, size_t n, char (*f)[600], size_t *nf, uns
 	}
 }
 
-/* Random records with fields of all lengths (so separators fall at every
-** place of the sixteen-byte chunks the scanner reads, and near the end of
-** the buffer) cut into the same fields as the byte-at-a-time reference. */
-START_TEST(same_as_reference)
+/* Does record r (parse result got) hold what the reference found? */
+static int as_reference(const csv_record *r, const char *got, const char *want_end,
+			char (*want)[600], size_t nf, size_t total, unsigned lines, int has_quote)
 {
-	static const char alphabet[] = "aaaaaaaaaaaaaaab,,\"\r\n";
-	static char text[512], buf[512], want[CSV_MAX_FIELDS][600];
-	unsigned seed = 11;
+	int same = got == want_end && r->nf == nf && r->lines == lines;
+	if (total > CSV_MAX_FIELDS)
+		same &= r->error != NULL;
+	else if (!has_quote)
+		same &= r->error == NULL;
+	for (size_t i = 0; same && i < nf; i++)
+		same = r->field[i].len == strlen(want[i]) && !memcmp(r->field[i].ptr, want[i], r->field[i].len);
+	return same;
+}
+
+/* rounds random texts of up to maxlen bytes drawn from alphabet, each record
+** cut into the same fields as the byte-at-a-time reference (one assertion
+** per record: Check reports each assertion to its parent process). */
+static void against_reference(const char *alphabet, size_t maxlen, int rounds, unsigned seed)
+{
+	static char text[4096], buf[4096], want[CSV_MAX_FIELDS][600];
+	size_t na = strlen(alphabet);
 	csv_record r;
-	for (int round = 0; round < 20000; round++) {
-		size_t n = (seed = seed * 1103515245u + 12345u) % sizeof(text);
+	ck_assert_uint_le(maxlen, sizeof(text));
+	for (int round = 0; round < rounds; round++) {
+		size_t n = (seed = seed * 1103515245u + 12345u) % maxlen;
 		for (size_t i = 0; i < n; i++)
-			text[i] = alphabet[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof(alphabet) - 1)];
+			text[i] = alphabet[((seed = seed * 1103515245u + 12345u) >> 16) % na];
+		memcpy(buf, text, n);
 		for (size_t at = 0; at < n;) {
-			size_t nf;
+			size_t nf, total;
 			unsigned lines;
-			size_t next = reference(text + at, n - at, want, &nf, &lines);
-			memcpy(buf, text, n);
+			size_t next = reference(text + at, n - at, want, &nf, &total, &lines);
 			char *got = csv_parse(&r, buf + at, buf + n);
-			ck_assert_uint_eq((size_t)(got - buf), at + next);
-			ck_assert_uint_eq(r.nf, nf);
-			ck_assert_uint_eq(r.lines, lines);
-			for (size_t i = 0; i < nf; i++) {
-				ck_assert_uint_eq(r.field[i].len, strlen(want[i]));
-				ck_assert(memcmp(r.field[i].ptr, want[i], r.field[i].len) == 0);
-			}
+			ck_assert_msg(as_reference(&r, got, buf + at + next, want, nf, total, lines,
+						   memchr(text + at, '"', next) != NULL),
+				      "round %d: the record at byte %zu", round, at);
 			at += next;
 		}
 	}
+}
+
+/* Random records with fields of all lengths (so separators fall at every
+** place of the sixteen-byte blocks the scanners read, and near the end of
+** the buffer), with and without quotes (a record without one, its line feed
+** 16 bytes or more before the end, takes the block path). */
+START_TEST(same_as_reference)
+{
+	against_reference("aaaaaaaaaaaaaaab,,\"\r\n", 512, 20000, 11);
+}
+END_TEST
+
+/* Records of hundreds of fields and no quotes: the block path stops at
+** CSV_MAX_FIELDS like the byte path. */
+START_TEST(many_fields_as_reference)
+{
+	char alphabet[601];
+	for (int i = 0; i < 600; i++)
+		alphabet[i] = i == 0 ? '\n' : i == 1 ? '\r' : i % 2 ? ',' : 'a';
+	alphabet[600] = '\0';
+	against_reference(alphabet, 4096, 2000, 5);
 }
 END_TEST
 
@@ -212,6 +246,7 @@ static Suite *suite(void)
 	tcase_add_test(t, split);
 	tcase_add_test(t, random_input);
 	tcase_add_test(t, same_as_reference);
+	tcase_add_test(t, many_fields_as_reference);
 	suite_add_tcase(s, t);
 	return s;
 }

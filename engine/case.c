@@ -129,19 +129,19 @@ void case_plan(drg_spec *spec)
 	}
 }
 
-/* Reads one code p[0..n) into *id and *how, through the crosswalk table t
-** when there is one.  0, or 1 when the crosswalk drops the code. */
+/* Reads one code p[0..n) into *id, through the crosswalk table t when
+** there is one.  Returns how it was read (enum xw_how), or -1 when the
+** crosswalk drops the code. */
 static inline int read_code(const drg_case *c, const xw_table *t, enum img_sec hsec,
-			    const char *p, size_t n, uint32_t *id, uint8_t *how)
+			    const char *p, size_t n, uint32_t *id)
 {
 	if (!n)
 		t = NULL;   /* an empty part is an unknown code, crosswalk or not */
 	const xw_entry *e = t ? xwalk_find(t, p, n) : NULL;
-	*how = !t ? XW_DIRECT : e ? XW_MAPPED : XW_UNMAPPED;
 	if (e && e->drop)
-		return 1;
+		return -1;
 	*id = e ? e->to_id : n ? img_lookup(&c->spec->im, hsec, p, n) : IMG_NONE;
-	return 0;
+	return !t ? XW_DIRECT : e ? XW_MAPPED : XW_UNMAPPED;
 }
 
 /* The first '|' in p[0..end), or end; start <= p is where the text begins.
@@ -203,10 +203,13 @@ static inline __attribute__((always_inline)) int set_codes(drg_case *c, drg_text
 			break;
 		}
 		texts[n] = (drg_text){p, (size_t)(stop - p)};
-		if (read_code(c, t, hsec, p, (size_t)(stop - p), &ids[n], &hows[n]))
+		int how = read_code(c, t, hsec, p, (size_t)(stop - p), &ids[n]);
+		if (how < 0) {
 			c->dropped[k][ndropped++] = texts[n];
-		else
-			nunmapped += hows[n++] == XW_UNMAPPED;
+		} else {
+			hows[n++] = (uint8_t)how;
+			nunmapped += how == XW_UNMAPPED;
+		}
 		if (stop == end)
 			break;
 		p = stop + 1;

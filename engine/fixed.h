@@ -31,10 +31,10 @@ int fixed_parse(drg_text t, int scale, int64_t *out);
 static inline int fixed_usual(drg_text t, int scale, size_t width, int64_t *out)
 {
 	int64_t v = 0;
-	size_t i = 0;
+	size_t i = 0, lim = t.len < width ? t.len : width;
 	int dec = 0;
 	unsigned d;
-	for (; i < t.len && i < width && (d = (unsigned)(unsigned char)t.ptr[i] - '0') < 10; i++)
+	for (; i < lim && (d = (unsigned)(unsigned char)t.ptr[i] - '0') < 10; i++)
 		v = v * 10 + d;
 	if (i == 0 || (i < t.len && t.ptr[i] != '.'))
 		return 0;

@@ -285,7 +285,20 @@ int img_open(img *im, const void *base, size_t size, const char **why)
 	return DRG_OK;
 }
 
-int img_tail_equal(const char *t, const char *s, size_t n)
+uint32_t img_lookup_long(const img *im, enum img_sec hash_sec, const char *s, size_t n)
 {
-	return strncmp(t, s, n) == 0 && t[n] == '\0';
+	const img_slot *slots = img_slots(im, hash_sec);
+	const uint32_t *text = hash_sec == SEC_DX_HASH ? im->dx_code
+			     : hash_sec == SEC_PX_HASH ? im->px_code : im->sym;
+	uint32_t mask = im->h->sec[hash_sec].count - 1;
+	for (uint32_t i = drg_hash(s, n) & mask;; i = (i + 1) & mask) {
+		const img_slot *sl = &slots[i];
+		if (!sl->id1)
+			return IMG_NONE;
+		/* the text is compared whole (strncmp, then its NUL), so that a
+		** damaged key (data, not checked at load) cannot make us read past it */
+		const char *t = im->str + text[sl->id1 - 1];
+		if (img_head_equal(sl->key, s, IMG_SLOT_KEY) && strncmp(t, s, n) == 0 && t[n] == '\0')
+			return sl->id1 - 1;
+	}
 }

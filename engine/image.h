@@ -274,11 +274,6 @@ int img_open(img *im, const void *base, size_t size, const char **why);
 /* Number of elements of section s. */
 #define IMG_COUNT(im, s) ((im)->h->sec[s].count)
 
-/* Does code text t (NUL-terminated) equal s[0..n), n >= IMG_SLOT_KEY, given
-** that s's first IMG_SLOT_KEY bytes equal the slot's key?  t is compared whole,
-** so a damaged key (data, not checked at load) cannot make us read past t. */
-int img_tail_equal(const char *t, const char *s, size_t n);
-
 /* Are the first n (at most IMG_SLOT_KEY) bytes of key and s equal?  Two
 ** overlapping fixed-size compares (codes are mostly 5-11 bytes) instead of a
 ** memcmp call per probe. */
@@ -299,26 +294,35 @@ static inline int img_head_equal(const char *key, const char *s, size_t n)
 	return n == 0 || (key[0] == s[0] && key[n / 2] == s[n / 2] && key[n - 1] == s[n - 1]);
 }
 
+/* The slots of hash table hash_sec (SEC_DX_HASH, SEC_PX_HASH or
+** SEC_SYM_HASH). */
+static inline const img_slot *img_slots(const img *im, enum img_sec hash_sec)
+{
+	return hash_sec == SEC_DX_HASH ? im->dx_hash : hash_sec == SEC_PX_HASH ? im->px_hash
+										: im->sym_hash;
+}
+
+/* img_lookup() of a text of IMG_SLOT_KEY bytes or more, which only starts in
+** a slot: its tail is compared in the string table.  Out of line (image.c),
+** so that the lookup of the usual, shorter code keeps few registers. */
+uint32_t img_lookup_long(const img *im, enum img_sec hash_sec, const char *s, size_t n);
+
 /* The id of a code or symbol in one of the hash tables, or IMG_NONE.  In
 ** the header, with drg_hash(), so that the case reader, which calls it per
 ** code, may have it inlined with its table known: gcc -O3 does, -O2 keeps
-** one copy (forcing it inline at -O2 cost 2 % more instructions). */
+** one copy (forcing it inline at -O2 cost 2 % more instructions).  A text
+** shorter than IMG_SLOT_KEY is compared whole in the slot (its NUL too). */
 static inline uint32_t img_lookup(const img *im, enum img_sec hash_sec, const char *s, size_t n)
 {
-	const img_slot *slots = hash_sec == SEC_DX_HASH ? im->dx_hash
-			      : hash_sec == SEC_PX_HASH ? im->px_hash : im->sym_hash;
-	const uint32_t *text = hash_sec == SEC_DX_HASH ? im->dx_code
-			     : hash_sec == SEC_PX_HASH ? im->px_code : im->sym;
+	if (n >= IMG_SLOT_KEY)
+		return img_lookup_long(im, hash_sec, s, n);
+	const img_slot *slots = img_slots(im, hash_sec);
 	uint32_t mask = im->h->sec[hash_sec].count - 1;
-	size_t head = n < IMG_SLOT_KEY ? n : IMG_SLOT_KEY;
 	for (uint32_t i = drg_hash(s, n) & mask;; i = (i + 1) & mask) {
 		const img_slot *sl = &slots[i];
 		if (!sl->id1)
 			return IMG_NONE;
-		if (!img_head_equal(sl->key, s, head))
-			continue;
-		if (n < IMG_SLOT_KEY ? sl->key[n] == '\0'
-				     : img_tail_equal(im->str + text[sl->id1 - 1], s, n))
+		if (img_head_equal(sl->key, s, n) && sl->key[n] == '\0')
 			return sl->id1 - 1;
 	}
 }

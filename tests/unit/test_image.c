@@ -161,8 +161,9 @@ static void lookup_is_exact(const img *im, enum img_sec sec, const uint32_t *cod
 }
 
 /* Every code of the CHS-DRG 2.0 dictionaries (1 to 20-odd bytes) is found by
-** its text, and every prefix of it and the text with one byte more finds
-** exactly the code with that text, if any: the slot keys are compared right
+** its text, and every prefix of it, the text with one byte more and the
+** text with its last byte changed find exactly the code with that text, if
+** any: the slot keys are compared right
 ** for every length (inline in the slot up to 11 bytes, the tail beyond). */
 START_TEST(every_code_found_by_its_text)
 {
@@ -188,8 +189,48 @@ START_TEST(every_code_found_by_its_text)
 			memcpy(buf, code, n);
 			buf[n] = 'Z';
 			lookup_is_exact(im, kinds[k].hash, kinds[k].text, buf, n + 1);
+			buf[n - 1] ^= 1;   /* the same length, the last byte different */
+			lookup_is_exact(im, kinds[k].hash, kinds[k].text, buf, n);
 		}
 	ck_assert_uint_gt(longest, IMG_SLOT_KEY);   /* the tail compare was exercised */
+	drg_spec_free(spec);
+}
+END_TEST
+
+/* A text that starts like a long code in its slot key (IMG_SLOT_KEY bytes),
+** has its length and hashes to its slot, but differs in the tail, is not
+** that code: the tail is compared, not just the key.  The text is found by
+** trying tails until one hashes to the code's slot. */
+START_TEST(long_codes_compared_whole)
+{
+	diags d;
+	drg_spec *spec = tu_compile(tu_src("grouper-specs/chs-drg-2.0.xml"), &d);
+	ck_assert_msg(spec != NULL, "%s", d.text);
+	const img *im = &spec->im;
+	const enum img_sec hash[] = {SEC_DX_HASH, SEC_PX_HASH}, code[] = {SEC_DX_CODE, SEC_PX_CODE};
+	const uint32_t *text[] = {im->dx_code, im->px_code};
+	int tested = 0;
+	for (int k = 0; k < 2; k++) {
+		const char *c = "";
+		for (uint32_t id = 0; id < IMG_COUNT(im, code[k]); id++)
+			if (strlen(im->str + text[k][id]) > strlen(c))
+				c = im->str + text[k][id];
+		size_t n = strlen(c);
+		uint32_t mask = IMG_COUNT(im, hash[k]) - 1, tries = 0;
+		if (n < IMG_SLOT_KEY + 4)   /* 2^24 tails, for a table of < 2^20 slots */
+			continue;
+		ck_assert_uint_lt(n, 64);
+		tested++;
+		char t[64];
+		memcpy(t, c, n);
+		do {
+			ck_assert_uint_lt(++tries, 1u << 24);
+			for (size_t i = IMG_SLOT_KEY; i < IMG_SLOT_KEY + 4; i++)
+				t[i] = (char)('0' + (tries >> (6 * (i - IMG_SLOT_KEY)) & 63));
+		} while ((drg_hash(t, n) & mask) != (drg_hash(c, n) & mask) || !memcmp(t, c, n));
+		lookup_is_exact(im, hash[k], text[k], t, n);
+	}
+	ck_assert_int_gt(tested, 0);
 	drg_spec_free(spec);
 }
 END_TEST
@@ -251,6 +292,7 @@ static Suite *suite(void)
 	tcase_add_test(t, truncated);
 	tcase_add_test(t, flipped_bytes);
 	tcase_add_test(t, every_code_found_by_its_text);
+	tcase_add_test(t, long_codes_compared_whole);
 	tcase_add_test(t, code_lists_split_on_bars);
 	suite_add_tcase(s, t);
 	return s;

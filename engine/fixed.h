@@ -36,10 +36,12 @@ static inline int fixed_usual(drg_text t, int scale, size_t width, int64_t *out)
 	unsigned d;
 	for (; i < lim && (d = (unsigned)(unsigned char)t.ptr[i] - '0') < 10; i++)
 		v = v * 10 + d;
-	if (i == 0 || (i < t.len && t.ptr[i] != '.'))
+	if (i == 0)
 		return 0;
-	for (i++; i < t.len && dec < scale && (d = (unsigned)(unsigned char)t.ptr[i] - '0') < 10; i++, dec++)
-		v = v * 10 + d;
+	if (i < t.len && t.ptr[i] == '.')
+		for (i++; i < t.len && dec < scale && (d = (unsigned)(unsigned char)t.ptr[i] - '0') < 10;
+		     i++, dec++)
+			v = v * 10 + d;
 	if (i < t.len)
 		return 0;
 	for (; dec < scale; dec++)

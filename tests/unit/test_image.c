@@ -160,6 +160,30 @@ static void lookup_is_exact(const img *im, enum img_sec sec, const uint32_t *cod
 	}
 }
 
+/* CHS-DRG 2.0 compiled from the repository's spec (its dictionaries hold
+** codes of 1 to 20-odd bytes); fails the test if it does not compile. */
+static drg_spec *chs20(void)
+{
+	diags d;
+	drg_spec *spec = tu_compile(tu_src("grouper-specs/chs-drg-2.0.xml"), &d);
+	ck_assert_msg(spec != NULL, "%s", d.text);
+	return spec;
+}
+
+/* The code table of one kind in an image: its hash table, its code
+** section and the string offsets of its codes. */
+typedef struct code_table {
+	enum img_sec hash, code;
+	const uint32_t *text;
+} code_table;
+
+/* Fills k[0] (diagnoses) and k[1] (procedures) for image im. */
+static void code_tables(const img *im, code_table k[2])
+{
+	k[0] = (code_table){SEC_DX_HASH, SEC_DX_CODE, im->dx_code};
+	k[1] = (code_table){SEC_PX_HASH, SEC_PX_CODE, im->px_code};
+}
+
 /* Every code of the CHS-DRG 2.0 dictionaries (1 to 20-odd bytes) is found by
 ** its text, and every prefix of it, the text with one byte more and the
 ** text with its last byte changed find exactly the code with that text, if
@@ -167,14 +191,10 @@ static void lookup_is_exact(const img *im, enum img_sec sec, const uint32_t *cod
 ** for every length (inline in the slot up to 11 bytes, the tail beyond). */
 START_TEST(every_code_found_by_its_text)
 {
-	diags d;
-	drg_spec *spec = tu_compile(tu_src("grouper-specs/chs-drg-2.0.xml"), &d);
-	ck_assert_msg(spec != NULL, "%s", d.text);
+	drg_spec *spec = chs20();
 	const img *im = &spec->im;
-	const struct {
-		enum img_sec hash, code;
-		const uint32_t *text;
-	} kinds[] = {{SEC_DX_HASH, SEC_DX_CODE, im->dx_code}, {SEC_PX_HASH, SEC_PX_CODE, im->px_code}};
+	code_table kinds[2];
+	code_tables(im, kinds);
 	size_t longest = 0;
 	for (int k = 0; k < 2; k++)
 		for (uint32_t id = 0; id < IMG_COUNT(im, kinds[k].code); id++) {
@@ -203,20 +223,18 @@ END_TEST
 ** trying tails until one hashes to the code's slot. */
 START_TEST(long_codes_compared_whole)
 {
-	diags d;
-	drg_spec *spec = tu_compile(tu_src("grouper-specs/chs-drg-2.0.xml"), &d);
-	ck_assert_msg(spec != NULL, "%s", d.text);
+	drg_spec *spec = chs20();
 	const img *im = &spec->im;
-	const enum img_sec hash[] = {SEC_DX_HASH, SEC_PX_HASH}, code[] = {SEC_DX_CODE, SEC_PX_CODE};
-	const uint32_t *text[] = {im->dx_code, im->px_code};
+	code_table kinds[2];
+	code_tables(im, kinds);
 	int tested = 0;
 	for (int k = 0; k < 2; k++) {
 		const char *c = "";
-		for (uint32_t id = 0; id < IMG_COUNT(im, code[k]); id++)
-			if (strlen(im->str + text[k][id]) > strlen(c))
-				c = im->str + text[k][id];
+		for (uint32_t id = 0; id < IMG_COUNT(im, kinds[k].code); id++)
+			if (strlen(im->str + kinds[k].text[id]) > strlen(c))
+				c = im->str + kinds[k].text[id];
 		size_t n = strlen(c);
-		uint32_t mask = IMG_COUNT(im, hash[k]) - 1, tries = 0;
+		uint32_t mask = IMG_COUNT(im, kinds[k].hash) - 1, tries = 0;
 		if (n < IMG_SLOT_KEY + 4)   /* 2^24 tails, for a table of < 2^20 slots */
 			continue;
 		ck_assert_uint_lt(n, 64);
@@ -228,7 +246,7 @@ START_TEST(long_codes_compared_whole)
 			for (size_t i = IMG_SLOT_KEY; i < IMG_SLOT_KEY + 4; i++)
 				t[i] = (char)('0' + (tries >> (6 * (i - IMG_SLOT_KEY)) & 63));
 		} while ((drg_hash(t, n) & mask) != (drg_hash(c, n) & mask) || !memcmp(t, c, n));
-		lookup_is_exact(im, hash[k], text[k], t, n);
+		lookup_is_exact(im, kinds[k].hash, kinds[k].text, t, n);
 	}
 	ck_assert_int_gt(tested, 0);
 	drg_spec_free(spec);
@@ -241,9 +259,7 @@ END_TEST
 ** bars so that a read past either end of the list would find one. */
 START_TEST(code_lists_split_on_bars)
 {
-	diags d;
-	drg_spec *spec = tu_compile(tu_src("grouper-specs/chs-drg-2.0.xml"), &d);
-	ck_assert_msg(spec != NULL, "%s", d.text);
+	drg_spec *spec = chs20();
 	const img *im = &spec->im;
 	drg_scratch *s = NULL;
 	ck_assert_int_eq(drg_scratch_new(&s, spec), DRG_OK);

@@ -285,7 +285,7 @@ int img_open(img *im, const void *base, size_t size, const char **why)
 	return DRG_OK;
 }
 
-uint32_t img_lookup_long(const img *im, enum img_sec hash_sec, const char *s, size_t n)
+__attribute__((noinline)) uint32_t img_lookup_long(const img *im, enum img_sec hash_sec, const char *s, size_t n)
 {
 	const img_slot *slots = img_slots(im, hash_sec);
 	const uint32_t *text = hash_sec == SEC_DX_HASH ? im->dx_code

@@ -303,8 +303,10 @@ static inline const img_slot *img_slots(const img *im, enum img_sec hash_sec)
 }
 
 /* img_lookup() of a text of IMG_SLOT_KEY bytes or more, which only starts in
-** a slot: its tail is compared in the string table.  Out of line (image.c),
-** so that the lookup of the usual, shorter code keeps few registers. */
+** a slot: its tail is compared in the string table.  Out of line (image.c,
+** noinline: with LTO, gcc inlined it back, and the usual lookup of a shorter
+** code then saved and restored six registers per call: 31M of 1,007M
+** instructions on 300k cases). */
 uint32_t img_lookup_long(const img *im, enum img_sec hash_sec, const char *s, size_t n);
 
 /* The id of a code or symbol in one of the hash tables, or IMG_NONE.  In

@@ -219,18 +219,19 @@ static int rules_ok(const img *im)
 	return 1;
 }
 
+/* DRG_OK, DRG_EFORMAT when only the format version differs, else DRG_EIMAGE. */
 static int header_ok(const img *im, const char **why)
 {
 	const img_header *h = im->h;
 	if (im->size < sizeof(img_header) || memcmp(h->magic, IMG_MAGIC, 8) != 0)
-		return *why = "not a compiled spec image (bad magic)", 0;
+		return *why = "not a compiled spec image (bad magic)", DRG_EIMAGE;
 	if (h->endian != IMG_ENDIAN)
-		return *why = "image was written on a host of the other byte order", 0;
+		return *why = "image was written on a host of the other byte order", DRG_EIMAGE;
 	if (h->format != IMG_FORMAT)
-		return *why = "image format version differs from this engine's", 0;
+		return *why = "image format version differs from this engine's", DRG_EFORMAT;
 	if (h->size != im->size)
-		return *why = "image size does not match its header (truncated?)", 0;
-	return 1;
+		return *why = "image size does not match its header (truncated?)", DRG_EIMAGE;
+	return DRG_OK;
 }
 
 int img_open(img *im, const void *base, size_t size, const char **why)
@@ -239,8 +240,9 @@ int img_open(img *im, const void *base, size_t size, const char **why)
 	im->base = base;
 	im->size = size;
 	im->h = base;
-	if (!header_ok(im, why))
-		return DRG_EIMAGE;
+	int rc = header_ok(im, why);
+	if (rc != DRG_OK)
+		return rc;
 	const void **p[SEC_COUNT] = {
 		(const void **)&im->str, (const void **)&im->dx_code, (const void **)&im->dx_name,
 		(const void **)&im->dx_hash, (const void **)&im->px_code, (const void **)&im->px_name,

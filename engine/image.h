@@ -268,7 +268,8 @@ extern const size_t img_sec_elem[SEC_COUNT];
 /* Name of each section, for listings.  ORDER SEC */
 extern const char *const img_sec_names[SEC_COUNT];
 
-/* Checks the whole block and fills im.  0, or DRG_EIMAGE with a reason. */
+/* Checks the whole block and fills im.  0, or DRG_EIMAGE (DRG_EFORMAT: an
+** image of another IMG_FORMAT) with a reason. */
 int img_open(img *im, const void *base, size_t size, const char **why);
 
 /* Number of elements of section s. */

@@ -29,6 +29,7 @@ const char *drg_strerror(int err)
 	case DRG_EIO: return "input/output error";
 	case DRG_EIMAGE: return "not a valid compiled spec image";
 	case DRG_ERANGE: return "too many codes";
+	case DRG_EFORMAT: return "an image of another format version (compile the spec again)";
 	default: return "unknown error";
 	}
 }
@@ -96,9 +97,10 @@ static int adopt(drg_spec **out, void *block, size_t size, size_t mapped)
 	drg_spec *s = drg_calloc(1, sizeof(*s));
 	if (!s)
 		return DRG_ENOMEM;
-	if (img_open(&s->im, block, size, &why) != DRG_OK) {
+	int rc = img_open(&s->im, block, size, &why);
+	if (rc != DRG_OK) {
 		drg_free(s);
-		return DRG_EIMAGE;
+		return rc;
 	}
 	case_plan(s);
 	if (exec_plan(s) != DRG_OK) {

@@ -42,6 +42,7 @@ extern "C" {
 #define DRG_EIO (-4)      /* a file could not be read or written */
 #define DRG_EIMAGE (-5)   /* not a compiled image, or a corrupt or foreign one */
 #define DRG_ERANGE (-6)   /* a case exceeds a fixed limit (too many codes) */
+#define DRG_EFORMAT (-7)  /* an image of another format version: compile the spec again */
 
 /* Returns a static English text for an error code. */
 DRG_EXTERN const char *drg_strerror(int err);

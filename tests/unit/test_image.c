@@ -98,6 +98,26 @@ START_TEST(not_an_image)
 }
 END_TEST
 
+/* An image of another format version (an older engine's, say) is told
+** apart from a corrupt one, so that the user knows to compile it again. */
+START_TEST(other_format)
+{
+	drg_spec *a, *b = (drg_spec *)1;
+	size_t n;
+	const char *path = saved_image(&a);
+	unsigned char *bytes = slurp(path, &n);
+	uint32_t format = IMG_FORMAT - 1;
+	memcpy(bytes + offsetof(img_header, format), &format, sizeof(format));
+	const char *old = tu_write("old.img", "");
+	spit(old, bytes, n);
+	ck_assert_int_eq(drg_spec_load(&b, old), DRG_EFORMAT);
+	ck_assert_ptr_null(b);
+	ck_assert_ptr_nonnull(strstr(drg_strerror(DRG_EFORMAT), "compile the spec again"));
+	free(bytes);
+	drg_spec_free(a);
+}
+END_TEST
+
 START_TEST(truncated)
 {
 	drg_spec *a, *b;
@@ -119,7 +139,7 @@ static void try_damaged(const char *path)
 {
 	drg_spec *b = NULL;
 	int rc = drg_spec_load(&b, path);
-	ck_assert(rc == DRG_OK || rc == DRG_EIMAGE);
+	ck_assert(rc == DRG_OK || rc == DRG_EIMAGE || rc == DRG_EFORMAT);
 	if (rc != DRG_OK)
 		return;
 	for (size_t i = 0; i < NCASES; i++)
@@ -309,6 +329,7 @@ static Suite *suite(void)
 	tcase_add_test(t, flipped_bytes);
 	tcase_add_test(t, every_code_found_by_its_text);
 	tcase_add_test(t, long_codes_compared_whole);
+	tcase_add_test(t, other_format);
 	tcase_add_test(t, code_lists_split_on_bars);
 	suite_add_tcase(s, t);
 	return s;

@@ -10,37 +10,40 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The 64 bits of the 128-bit product of a and b, folded: every bit of the
+** result depends on every bit of both (wyhash's "mum"). */
+static inline uint64_t drg_mum(uint64_t a, uint64_t b)
+{
+	unsigned __int128 p = (unsigned __int128)a * b;
+	return (uint64_t)p ^ (uint64_t)(p >> 64);
+}
+
 /* 32-bit hash of n bytes; the same function the image's code tables use.
 ** Inline: a case's code lookups call it several times per case. */
 static inline uint32_t drg_hash(const char *s, size_t n)
 {
-	/* Eight bytes per multiply (codes are 5-20 bytes: one to three steps);
-	** the last 1-8 bytes by overlapping fixed-size loads (no byte loop), then
-	** a final avalanche (murmur3 fmix64).  The value depends on the byte
-	** order, like everything in an image. */
+	/* Codes are 5-16 bytes: their first and last eight bytes (overlapping
+	** fixed-size loads, no byte loop) go into one folded 128-bit product; a
+	** longer text first folds eight bytes per product into h.  The value
+	** depends on the byte order, like everything in an image. */
 	const char *end = s + n;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
-	uint32_t a, b;
-	for (; end - s > 8; s += 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, a, b = 0;
+	uint32_t x, y;
+	for (; end - s > 16; s += 8) {
+		memcpy(&a, s, 8);
+		h = drg_mum(h ^ a, 0xff51afd7ed558ccdull);
 	}
 	size_t k = (size_t)(end - s);
-	if (n >= 8) {
-		memcpy(&w, end - 8, 8);
+	if (k > 8) {
+		memcpy(&a, s, 8), memcpy(&b, end - 8, 8);
 	} else if (k >= 4) {
-		memcpy(&a, s, 4), memcpy(&b, end - 4, 4);
-		w = a | (uint64_t)b << 32;
+		memcpy(&x, s, 4), memcpy(&y, end - 4, 4);
+		a = x | (uint64_t)y << 32;
 	} else {
-		w = k ? (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[k / 2] << 8 |
+		a = k ? (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[k / 2] << 8 |
 			(uint64_t)(unsigned char)s[k - 1] << 16 : 0;
 	}
-	h = (h ^ w) * 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return (uint32_t)h;
+	return (uint32_t)drg_mum(a ^ 0xc4ceb9fe1a85ec53ull, b ^ h);
 }
 
 #endif

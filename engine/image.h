@@ -66,7 +66,7 @@
 #include "hash.h"
 
 #define IMG_MAGIC "DRGSPEC\n"
-#define IMG_FORMAT 7u
+#define IMG_FORMAT 8u
 #define IMG_ENDIAN 0x01020304u
 #define IMG_NONE 0xFFFFFFFFu
 

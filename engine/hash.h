@@ -10,12 +10,27 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The 64 bits of the 128-bit product of a and b, folded: every bit of the
+/* drg_mum() from 32-bit halves, for compilers without a 128-bit type (and
+** the test that both agree): the same value, four multiplies. */
+static inline uint64_t drg_mum_halves(uint64_t a, uint64_t b)
+{
+	uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+	uint64_t lo = mid << 32 | (uint32_t)ll, hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+	return lo ^ hi;
+}
+
+/* The 128-bit product of a and b, its two halves xor-ed: every bit of the
 ** result depends on every bit of both (wyhash's "mum"). */
 static inline uint64_t drg_mum(uint64_t a, uint64_t b)
 {
+#ifdef __SIZEOF_INT128__
 	unsigned __int128 p = (unsigned __int128)a * b;
 	return (uint64_t)p ^ (uint64_t)(p >> 64);
+#else
+	return drg_mum_halves(a, b);
+#endif
 }
 
 /* 32-bit hash of n bytes; the same function the image's code tables use.

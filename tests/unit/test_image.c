@@ -218,11 +218,14 @@ typedef struct code_table {
 	const uint32_t *text;
 } code_table;
 
-/* Fills k[0] (diagnoses) and k[1] (procedures) for image im. */
-static void code_tables(const img *im, code_table k[2])
+/* Fills k[0] (diagnoses) and k[1] (procedures) for the image of spec;
+** returns that image. */
+static const img *code_tables(const drg_spec *spec, code_table k[2])
 {
+	const img *im = &spec->im;
 	k[0] = (code_table){SEC_DX_HASH, SEC_DX_CODE, im->dx_code};
 	k[1] = (code_table){SEC_PX_HASH, SEC_PX_CODE, im->px_code};
+	return im;
 }
 
 /* Every code of the CHS-DRG 2.0 dictionaries (1 to 20-odd bytes) is found by
@@ -233,9 +236,8 @@ static void code_tables(const img *im, code_table k[2])
 START_TEST(every_code_found_by_its_text)
 {
 	drg_spec *spec = chs20();
-	const img *im = &spec->im;
 	code_table kinds[2];
-	code_tables(im, kinds);
+	const img *im = code_tables(spec, kinds);
 	size_t longest = 0;
 	for (int k = 0; k < 2; k++)
 		for (uint32_t id = 0; id < IMG_COUNT(im, kinds[k].code); id++) {
@@ -265,9 +267,8 @@ END_TEST
 START_TEST(long_codes_compared_whole)
 {
 	drg_spec *spec = chs20();
-	const img *im = &spec->im;
 	code_table kinds[2];
-	code_tables(im, kinds);
+	const img *im = code_tables(spec, kinds);
 	int tested = 0;
 	for (int k = 0; k < 2; k++) {
 		const char *c = "";
